@@ -1,0 +1,79 @@
+/**
+ * Typed claim decoding with go-jose's semantics (case-sensitive member names, its own error texts), so that a
+ * token upstream would refuse for a malformed claim is refused here with the same message.
+ */
+
+/** jwt.Claims: the registered claims. Times are NumericDate seconds; undefined means absent (or null). */
+export interface PublicClaims {
+  iss: string;
+  sub: string;
+  aud: string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti: string;
+}
+
+/** A claim failed to decode; the message is the one go-jose (or its JSON fork) reports. */
+export class ClaimDecodeError extends Error {}
+
+/** Go's json kind of a decoded value, as UnmarshalTypeError prints it. */
+export function goKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/** A string claim; absent or null decode to ''. */
+export function stringClaim(obj: Record<string, unknown>, key: string): string {
+  const v = obj[key];
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  throw new ClaimDecodeError(`json: cannot unmarshal ${goKind(v)} into Go value of type string`);
+}
+
+const INT64_LIMIT = 2 ** 63;
+
+/** A *jwt.NumericDate: null or absent is no date; floats truncate; out-of-range values wrap as Go's conversion. */
+export function numericDateClaim(obj: Record<string, unknown>, key: string): number | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ClaimDecodeError('go-jose/go-jose/jwt: expected number value to unmarshal NumericDate');
+  }
+  const t = Math.trunc(v);
+  return t >= INT64_LIMIT || t < -INT64_LIMIT ? -INT64_LIMIT : t;
+}
+
+function audienceClaim(obj: Record<string, unknown>): string[] {
+  const v = obj.aud;
+  if (v === undefined) return [];
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((a) => typeof a === 'string')) return v as string[];
+  throw new ClaimDecodeError('go-jose/go-jose/jwt: expected string or array value to unmarshal to Audience');
+}
+
+/** Decodes the registered claims of a verified payload object. */
+export function decodePublicClaims(obj: Record<string, unknown>): PublicClaims {
+  return {
+    iss: stringClaim(obj, 'iss'),
+    sub: stringClaim(obj, 'sub'),
+    aud: audienceClaim(obj),
+    exp: numericDateClaim(obj, 'exp'),
+    nbf: numericDateClaim(obj, 'nbf'),
+    iat: numericDateClaim(obj, 'iat'),
+    jti: stringClaim(obj, 'jti'),
+  };
+}
+
+/** A struct-typed member: null or absent is the zero value, anything but an object is a type error. */
+export function objectClaim(
+  obj: Record<string, unknown>,
+  key: string,
+  goType: string,
+): Record<string, unknown> | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  throw new ClaimDecodeError(`json: cannot unmarshal ${goKind(v)} into Go value of type ${goType}`);
+}

@@ -1,0 +1,329 @@
+/**
+ * The composition root: reads the data directory, opens storage, builds the stores, authentication, authorization,
+ * controllers and the filter chain, and starts the HTTPS listener. `startApiServer` is what `superkube server` runs
+ * and what end-to-end tests start in-process.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { ServiceAccount } from '../api/core-v1.ts';
+import type { KubernetesObject } from '../api/meta.ts';
+import { notFoundPath } from '../api/status.ts';
+import { authenticateRequest } from '../auth/authn/request-authenticator.ts';
+import { newBoundServiceAccountAuthenticator, newLegacyServiceAccountAuthenticator } from '../auth/authn/serviceaccount/jwt-authenticator.ts';
+import type { ServiceAccountTokenGetter } from '../auth/authn/serviceaccount/ports.ts';
+import { CachedTokenAuthenticator } from '../auth/authn/token-cache.ts';
+import { formatTokenFileLine } from '../auth/authn/token-file.ts';
+import { type WatchedTokenFile, watchTokenFile } from '../auth/authn/token-file-watcher.ts';
+import { unionTokenAuthenticators } from '../auth/authn/union.ts';
+import type { Authorizer } from '../auth/authz/interfaces.ts';
+import { PolicyIndex } from '../auth/authz/policy-index.ts';
+import { RbacAuthorizer } from '../auth/authz/rbac-authorizer.ts';
+import { privilegedGroupAuthorizer } from '../auth/authz/superuser.ts';
+import { unionAuthorizer } from '../auth/authz/union.ts';
+import { loadKeySet } from '../auth/tokens/keys.ts';
+import { createTokenSigner } from '../auth/tokens/issuer.ts';
+import { buildOpenIDMetadata, JWKS_CONTENT_TYPE, JWKS_PATH, OIDC_CACHE_CONTROL, OPENID_CONFIG_CONTENT_TYPE, OPENID_CONFIG_PATH, type OpenIDMetadata } from '../auth/tokens/oidc.ts';
+import { createTokenRequest } from '../auth/tokens/token-request.ts';
+import type { Controller } from '../controllers/controller.ts';
+import { EventRecorder } from '../controllers/events.ts';
+import { namespaceController } from '../controllers/namespace-controller.ts';
+import { nodeController } from '../controllers/node-controller.ts';
+import { followPolicy } from '../controllers/policy-informer.ts';
+import { flushOnDeletes } from '../controllers/revocation.ts';
+import { createStores, type Stores } from '../registry/stores.ts';
+import type { Storage } from '../storage/interface.ts';
+import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { type Clock, systemClock } from '../util/clock.ts';
+import { ApiResources } from './api-resources.ts';
+import { type AuditSink, fileAuditSink } from './audit.ts';
+import { checkFormat, dataDirPaths, ensureKeyMaterial, kubeconfigYaml, lockDataDir, newStaticToken, servingNames, writeFileAtomic } from './data-dir.ts';
+import { withAudit } from './filters/with-audit.ts';
+import { withAuthentication } from './filters/with-authentication.ts';
+import { withAuthorization } from './filters/with-authorization.ts';
+import { withImpersonation } from './filters/with-impersonation.ts';
+import { withMaxInflight } from './filters/with-max-inflight.ts';
+import { withRecovery } from './filters/with-recovery.ts';
+import { withRequestInfo } from './filters/with-request-info.ts';
+import { withTimeout } from './filters/with-timeout.ts';
+import { selfSubjectReviewHandler, tokenReviewHandler } from './handlers/authentication-reviews.ts';
+import { restHandler } from './handlers/rest.ts';
+import type { ApiRequest, ApiResponse, Handler } from './http.ts';
+import { listen, type RunningServer } from './https.ts';
+import type { Logger } from './logger.ts';
+import type { ServerOptions } from './options.ts';
+import { discoveryHandler } from './routes/discovery.ts';
+import { healthResponse } from './routes/health.ts';
+import { versionResponse } from './routes/version.ts';
+import { registerResources } from './resources.ts';
+import { bootstrapPolicy } from '../controllers/bootstrap-policy.ts';
+import { aggregationController } from '../controllers/aggregation-controller.ts';
+
+/** A running API server. */
+export interface ApiServer {
+  /** https://host:port */
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  /** The admin's static token (from the token file). */
+  adminToken: string;
+  caPem: string;
+  stores: Stores;
+  /** The request handler without a socket, for in-process tests. */
+  handler: Handler;
+  close(): Promise<void>;
+}
+
+const ADMIN_USER = 'admin';
+
+/** Reads the admin's token from the token file, creating the file with a fresh token when there is none. */
+function ensureAdminToken(tokenFile: string, createIfMissing: boolean): string | undefined {
+  if (!existsSync(tokenFile)) {
+    if (!createIfMissing) return undefined;
+    const token = newStaticToken();
+    writeFileAtomic(tokenFile, `${formatTokenFileLine(token, ADMIN_USER, ADMIN_USER, ['system:masters'])}\n`, 0o600);
+    return token;
+  }
+  for (const line of readFileSync(tokenFile, 'utf8').split(/\r?\n/)) {
+    const cols = line.split(',');
+    if (cols.length >= 3 && cols[1] === ADMIN_USER) return cols[0];
+  }
+  return undefined;
+}
+
+function storeGetter(stores: Stores): ServiceAccountTokenGetter {
+  return {
+    getServiceAccount: (ns, name) => stores.serviceAccounts.find(ns, name),
+    getSecret: (ns, name) => stores.secrets.find(ns, name),
+    getPod: (ns, name) => stores.pods.find(ns, name),
+    getNode: (name) => stores.nodes.find('', name),
+  };
+}
+
+/** Starts superkube. */
+export async function startApiServer(opts: ServerOptions, log: Logger, clock: Clock = systemClock): Promise<ApiServer> {
+  const paths = dataDirPaths(opts.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn({ err }, 'cleanup failed');
+      }
+    }
+  };
+  try {
+    const { ca } = await ensureKeyMaterial(paths, servingNames(opts.tlsSans));
+    checkFormat(paths);
+    if (opts.storageBackend === 'sqlite') cleanups.push(lockDataDir(paths));
+
+    // Storage and stores.
+    let storage: Storage;
+    if (opts.storageBackend === 'sqlite') {
+      storage = openSqliteStorage({ path: paths.database, onBackgroundError: (err) => log.error({ err }, 'storage background task failed') });
+    } else {
+      throw new Error('the etcd3 storage backend is not available yet; use --storage-backend sqlite');
+    }
+    cleanups.push(() => storage.close());
+    const stores = createStores(storage, clock);
+
+    // Service-account keys and token issuing.
+    const keys = loadKeySet({
+      signingKeyFile: opts.serviceAccountSigningKeyFile ?? paths.saKey,
+      keyFiles: opts.serviceAccountKeyFiles,
+    });
+    const issuers = opts.serviceAccountIssuers;
+    const apiAudiences = opts.apiAudiences.length ? opts.apiAudiences : issuers;
+    const signer = createTokenSigner(issuers[0]!, keys.signingKey!);
+
+    // Authentication: static token file + service-account JWTs (bound and legacy), behind the token cache.
+    const tokenFile = opts.tokenAuthFile ?? paths.tokenFile;
+    const adminToken = ensureAdminToken(tokenFile, opts.tokenAuthFile === undefined);
+    let cache: CachedTokenAuthenticator | undefined;
+    const watched: WatchedTokenFile = await watchTokenFile({
+      path: tokenFile,
+      apiAudiences,
+      onReload: (count) => {
+        cache?.flush();
+        log.info({ tokens: count, file: tokenFile }, 'token file reloaded');
+      },
+      onError: (err) => log.error({ file: tokenFile, error: err.message, line: (err as { line?: number }).line }, 'token file not reloaded; keeping the previous tokens'),
+      onWarning: (msg) => log.warn({ file: tokenFile }, msg),
+    });
+    cleanups.push(() => watched.close());
+    const getter = storeGetter(stores);
+    const tokenUnion = unionTokenAuthenticators([
+      watched.authenticator,
+      newLegacyServiceAccountAuthenticator({ keys, apiAudiences, getter }),
+      newBoundServiceAccountAuthenticator({ issuers, keys, apiAudiences, getter }),
+    ]);
+    cache = new CachedTokenAuthenticator(tokenUnion, { successTtlMs: opts.tokenCacheTtlMs });
+    const tokenAuthenticator = opts.tokenCacheTtlMs > 0 ? cache : tokenUnion;
+    const authenticate = (headers: { getAll(name: string): string[] }, audiences: readonly string[] = apiAudiences) =>
+      authenticateRequest(headers, { tokenAuthenticator, apiAudiences: audiences, anonymousEnabled: opts.anonymousAuth });
+
+    // Revocation: deleting what a token depends on flushes the cache at once, so it stops working now, not in 10 s.
+    const revocation = flushOnDeletes([stores.serviceAccounts, stores.secrets, stores.pods, stores.nodes], () => cache?.flush(), (err) =>
+      log.warn({ err }, 'revocation follower error'),
+    );
+    cleanups.push(() => revocation.stop());
+
+    // Authorization: system:masters, then RBAC over an index that follows the store.
+    const policy = new PolicyIndex();
+    const rbac = new RbacAuthorizer(policy);
+    const publicPaths = new Set<string>();
+    const authorizer: Authorizer = unionAuthorizer([privilegedGroupAuthorizer(), publicPathAuthorizer(publicPaths), rbac]);
+
+    // OIDC discovery.
+    let oidc: OpenIDMetadata | undefined;
+    try {
+      oidc = buildOpenIDMetadata({
+        issuer: issuers[0]!,
+        jwksUri: opts.serviceAccountJwksUri,
+        externalAddress: `${opts.externalHostname ?? (opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress)}:${opts.securePort}`,
+        keys: keys.keys,
+      });
+      if (opts.serviceAccountIssuerDiscoveryPublic) {
+        publicPaths.add(OPENID_CONFIG_PATH);
+        publicPaths.add(JWKS_PATH);
+      }
+    } catch (err) {
+      log.error({ error: (err as Error).message }, 'OIDC discovery endpoints not installed');
+    }
+
+    // Served resources.
+    const resources = new ApiResources();
+    registerResources(resources, stores, {
+      tokenRequest: async (req, body, ns, name) => {
+        const sa = await stores.serviceAccounts.find(ns, name);
+        const result = await createTokenRequest(
+          { namespace: ns, name, body, serviceAccount: sa as ServiceAccount | undefined, objects: getter },
+          {
+            signer,
+            apiAudiences,
+            maxExpirationSeconds: opts.serviceAccountMaxTokenExpiration,
+            extendExpiration: opts.serviceAccountExtendTokenExpiration,
+            now: () => clock.now().getTime(),
+          },
+        );
+        req.ctx.warnings.push(...result.warnings);
+        return { status: 201, object: result.tokenRequest };
+      },
+      tokenReview: tokenReviewHandler((token, auds) => authenticate({ getAll: (n) => (n.toLowerCase() === 'authorization' ? [`Bearer ${token}`] : []) }, auds), apiAudiences, log),
+      selfSubjectReview: (v) => selfSubjectReviewHandler(v, clock),
+      authorizer,
+      ruleResolver: rbac,
+      clock,
+    });
+
+    // Controllers.
+    const onControllerError = (err: unknown) => log.warn({ err }, 'controller error');
+    const policyFollower = followPolicy(stores, policy, onControllerError);
+    cleanups.push(() => policyFollower.stop());
+    const controllers: Controller[] = [];
+    await bootstrapPolicy(stores, log);
+    const recorder = new EventRecorder(stores.events, clock, 'superkube', onControllerError);
+    controllers.push(namespaceController(stores, ca.certPem, onControllerError));
+    controllers.push(nodeController(stores, clock, recorder, onControllerError));
+    controllers.push(aggregationController(stores, onControllerError));
+    cleanups.push(() => {
+      for (const c of controllers) c.stop();
+    });
+    await ensureNamespaces(stores);
+    await policyFollower.synced;
+
+    // The chain.
+    let serverAddress = '';
+    const discovery = discoveryHandler(resources, () => serverAddress);
+    const rest = restHandler({
+      resources,
+      clock,
+      minRequestTimeoutSeconds: opts.minRequestTimeout,
+      bookmarkIntervalMs: opts.bookmarkIntervalMs,
+    });
+    const healthChecks = {
+      healthz: [{ name: 'etcd', check: async () => void (await storage.currentRevision()) }],
+      livez: [],
+      readyz: [{ name: 'etcd', check: async () => void (await storage.currentRevision()) }],
+    };
+    const router: Handler = async (req: ApiRequest): Promise<ApiResponse> => {
+      const info = req.ctx.requestInfo!;
+      if (info.isResourceRequest) return rest(req);
+      const health = await healthResponse(req, healthChecks);
+      if (health) return health;
+      if (req.path === '/version' || req.path === '/version/') return versionResponse();
+      const disc = await discovery(req);
+      if (disc) return disc;
+      if (oidc && req.path === OPENID_CONFIG_PATH)
+        return { status: 200, headers: { 'content-type': OPENID_CONFIG_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL }, body: oidc.configJson };
+      if (oidc && req.path === JWKS_PATH)
+        return { status: 200, headers: { 'content-type': JWKS_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL }, body: oidc.keysetJson };
+      if (req.path === '/openapi/v2')
+        return { status: 200, headers: { 'content-type': 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' }, body: '' };
+      throw notFoundPath();
+    };
+    const audit: AuditSink = fileAuditSink(paths.auditLog);
+    cleanups.push(() => audit.close());
+    let h: Handler = router;
+    h = withAuthorization(h, authorizer);
+    h = withTimeout(h, opts.requestTimeout * 1000);
+    h = withMaxInflight(h, opts.maxRequestsInflight);
+    h = withImpersonation(h, authorizer);
+    h = withAuthentication(h, authenticate, log);
+    h = withAudit(h, audit);
+    h = withRequestInfo(h);
+    const handler = withRecovery(h, log);
+
+    // TLS and listen.
+    const certFile = opts.tlsCertFile ?? paths.serverCert;
+    const keyFile = opts.tlsPrivateKeyFile ?? paths.serverKey;
+    const server: RunningServer = await listen(handler, {
+      host: opts.bindAddress,
+      port: opts.securePort,
+      cert: readFileSync(certFile),
+      key: readFileSync(keyFile),
+      onTransportError: (err) => log.debug({ error: err.message }, 'transport error'),
+    });
+    cleanups.push(() => server.close());
+    const host = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
+    const hostPort = host.includes(':') ? `[${host}]:${server.address.port}` : `${host}:${server.address.port}`;
+    serverAddress = hostPort;
+    const url = `https://${hostPort}`;
+    if (adminToken) writeFileAtomic(paths.kubeconfig, kubeconfigYaml(url, ca.certPem, adminToken), 0o600);
+
+    return {
+      url,
+      port: server.address.port,
+      kubeconfigPath: paths.kubeconfig,
+      adminToken: adminToken ?? '',
+      caPem: ca.certPem,
+      stores,
+      handler,
+      close: cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** Allows `get` of the given non-resource paths to anyone (dashboard static files, public OIDC discovery). */
+function publicPathAuthorizer(paths: ReadonlySet<string>): Authorizer {
+  return {
+    authorize: (a) =>
+      !a.resourceRequest && a.verb === 'get' && paths.has(a.path)
+        ? { decision: 'Allow', reason: 'public path' }
+        : { decision: 'NoOpinion', reason: '' },
+  };
+}
+
+/** The namespaces every cluster starts with. */
+async function ensureNamespaces(stores: Stores): Promise<void> {
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    if (await stores.namespaces.find('', name)) continue;
+    try {
+      await stores.namespaces.create('', { metadata: { name } } as KubernetesObject as never);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409) throw err;
+    }
+  }
+}

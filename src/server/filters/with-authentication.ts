@@ -1,0 +1,29 @@
+/**
+ * Authentication: who sent the request. Bad credentials are a 401 with the same body whatever the reason (the reason
+ * goes to the log and the audit event); no credentials at all become the anonymous user when that is enabled.
+ */
+import { unauthorized } from '../../api/status.ts';
+import type { HeaderAccessor, RequestAuthenticationResult } from '../../auth/authn/request-authenticator.ts';
+import type { Handler } from '../http.ts';
+import { headerValues } from '../http.ts';
+import type { Logger } from '../logger.ts';
+
+/** Authenticates one request from its headers. */
+export type RequestAuthenticate = (headers: HeaderAccessor) => Promise<RequestAuthenticationResult>;
+
+/** Sets ctx.user (and audiences), or answers 401. The Authorization header is removed after success. */
+export function withAuthentication(next: Handler, authenticate: RequestAuthenticate, log: Logger): Handler {
+  return async (req) => {
+    const result = await authenticate({ getAll: (name) => headerValues(req, name.toLowerCase()) });
+    req.ctx.warnings.push(...result.warnings);
+    if (!result.ok) {
+      req.ctx.authenticationError = result.reason;
+      log.info({ auditID: req.ctx.auditId, reason: result.reason }, 'Unable to authenticate the request');
+      throw unauthorized();
+    }
+    req.ctx.user = result.user;
+    req.ctx.audiences = result.audiences;
+    delete req.headers.authorization;
+    return next(req);
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The node adapter: one TLS listener speaking HTTP/2 and HTTP/1.1 (ALPN), turning node requests into ApiRequest and
+ * ApiResponse back into bytes. Nothing else in the server touches node's HTTP objects.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import * as http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { requestEntityTooLarge } from '../api/status.ts';
+import type { ApiRequest, ApiResponse, Handler } from './http.ts';
+import { errorResponse } from './respond.ts';
+
+/** Upstream's limit for request bodies (handlers/rest.go maxRequestBodyBytes). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+/** TLS material and listen address. */
+export interface ListenOptions {
+  host: string;
+  port: number;
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** Called with transport-level failures (bad TLS handshakes, socket errors); never with request content. */
+  onTransportError?: (err: Error) => void;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  address: AddressInfo;
+  /** Stops accepting, aborts open requests (watches end) and resolves when every connection is closed. */
+  close(): Promise<void>;
+  /** Replaces the serving certificate for new connections. */
+  setCertificate(key: string | Buffer, cert: string | Buffer): void;
+}
+
+// Node joins repeated headers with ", " for most names; impersonation and authorization headers must stay separate
+// lines (a group may contain a comma), so the header map is rebuilt from the raw pairs.
+function headersFromRaw(raw: string[]): IncomingHttpHeaders {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name.startsWith(':')) continue;
+    const value = raw[i + 1]!;
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [prev, value];
+  }
+  return out;
+}
+
+function readBody(req: http2.Http2ServerRequest, limit: number): () => Promise<Buffer> {
+  let cached: Promise<Buffer> | undefined;
+  return () => {
+    cached ??= new Promise<Buffer>((resolve, reject) => {
+      const declared = Number(req.headers['content-length'] ?? '0');
+      if (declared > limit) {
+        reject(requestEntityTooLarge(`limit is ${limit}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let failed = false;
+      req.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        size += chunk.length;
+        if (size > limit) {
+          failed = true;
+          reject(requestEntityTooLarge(`limit is ${limit}`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => {
+        if (!failed) resolve(Buffer.concat(chunks, size));
+      });
+      req.on('error', (err) => {
+        if (!failed) reject(err);
+      });
+    });
+    return cached;
+  };
+}
+
+async function writeResponse(res: http2.Http2ServerResponse, out: ApiResponse, signal: AbortSignal): Promise<void> {
+  const headers = out.headers ?? {};
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  if (!out.stream) {
+    const body = out.body ?? '';
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.writeHead(out.status);
+    res.end(body);
+    return;
+  }
+  res.writeHead(out.status);
+  // Flush headers at once: clients of a watch wait for them before the first event.
+  if ('flushHeaders' in res && typeof res.flushHeaders === 'function') res.flushHeaders();
+  const iterator = out.stream[Symbol.asyncIterator]();
+  const onAbort = () => void iterator.return?.();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done || signal.aborted) break;
+      if (!res.write(next.value)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.once('drain', done);
+          res.once('close', done);
+        });
+      }
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await iterator.return?.();
+    if (!res.writableEnded) res.end();
+  }
+}
+
+/** Starts the TLS listener serving `handler`. */
+export async function listen(handler: Handler, opts: ListenOptions): Promise<RunningServer> {
+  const shutdown = new AbortController();
+  const server = http2.createSecureServer({
+    key: opts.key,
+    cert: opts.cert,
+    allowHTTP1: true,
+    minVersion: 'TLSv1.2',
+    settings: { maxHeaderListSize: 64 * 1024 },
+  });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (s) => {
+    sessions.add(s);
+    s.on('close', () => sessions.delete(s));
+  });
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('secureConnection', (sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+  });
+  server.on('tlsClientError', (err) => opts.onTransportError?.(err));
+  server.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    const abort = new AbortController();
+    const onShutdown = () => abort.abort();
+    shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    res.on('close', () => {
+      abort.abort();
+      shutdown.signal.removeEventListener('abort', onShutdown);
+    });
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const apiReq: ApiRequest = {
+      method: req.method ?? 'GET',
+      path: q < 0 ? rawUrl : rawUrl.slice(0, q),
+      query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
+      headers: headersFromRaw(req.rawHeaders),
+      body: readBody(req, MAX_REQUEST_BODY_BYTES),
+      signal: abort.signal,
+      ctx: { auditId: randomUUID(), warnings: [], startTime: performance.now() },
+      remoteAddress: req.socket?.remoteAddress ?? '',
+    };
+    handler(apiReq)
+      .catch((err: unknown) => errorResponse(err))
+      .then((out) => writeResponse(res, out, abort.signal))
+      .catch((err: unknown) => {
+        opts.onTransportError?.(err instanceof Error ? err : new Error(String(err)));
+        if (!res.headersSent) {
+          res.writeHead(500);
+        }
+        if (!res.writableEnded) res.end();
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    address: server.address() as AddressInfo,
+    setCertificate: (key, cert) => server.setSecureContext({ key, cert }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        shutdown.abort();
+        for (const s of sessions) s.close();
+        // Give in-flight responses a moment to end, then cut whatever is left.
+        setTimeout(() => {
+          for (const s of sessions) s.destroy();
+          for (const sock of sockets) sock.destroy();
+        }, 2000).unref();
+      }),
+  };
+}
