@@ -11,6 +11,7 @@ import {
   gone,
   invalid,
   notFound,
+  OBJECT_MODIFIED,
   StatusError,
   timeout,
 } from '../api/status.ts';
@@ -40,17 +41,24 @@ export interface ListResult<T> {
 }
 
 /** Options shared by writes. */
-export interface WriteOptions {
+export interface WriteOptions<T = KubernetesObject> {
   dryRun?: boolean;
   /**
    * A controller's own write of fields clients may not change (a pod's node and status): skips the strategy's
    * update normalisation and validation. Never set from a client request.
    */
   trusted?: boolean;
+  /**
+   * Admission for this write, after defaulting and validation, with the stored object on updates (e.g. RBAC
+   * escalation prevention, which needs the requesting user). Throws StatusError to refuse.
+   */
+  admit?: (obj: T, old: T | undefined) => void | Promise<void>;
+  /** For updates: records managedFields of the new object given the current one (see registry/apply). */
+  managedFields?: (next: T, current: T) => T;
 }
 
 /** Preconditions and dry-run of a delete. */
-export interface DeleteOpts extends WriteOptions {
+export interface DeleteOpts extends WriteOptions<never> {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
@@ -258,7 +266,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
   }
 
   /** Creates an object; 409 AlreadyExists, 422 Invalid, 404/403 for a missing or terminating namespace. */
-  async create(namespace: string, obj: T, opts: WriteOptions = {}): Promise<T> {
+  async create(namespace: string, obj: T, opts: WriteOptions<T> = {}): Promise<T> {
     if (!obj || typeof obj !== 'object' || typeof obj.metadata !== 'object' || obj.metadata === null)
       obj = { ...(obj ?? {}), metadata: {} } as T;
     this.checkNamespaceMatch(namespace, obj);
@@ -267,6 +275,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     this.strategy.prepareForCreate(obj, now);
     const errs = this.strategy.validate(obj);
     if (errs.length) throw invalid(this.def.kind, this.def.group, obj.metadata.name ?? '', errs);
+    if (opts.admit) await opts.admit(obj, undefined);
     if (this.def.namespaced && this.namespaceGate) await this.namespaceGate(namespace, obj.metadata.name ?? '');
     const name = obj.metadata.name!;
     if (opts.dryRun) {
@@ -286,7 +295,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
    * Replaces an object (PUT). A resourceVersion in the body must match the stored one (409 otherwise); without
    * one the update is unconditional, as Kubernetes allows for these kinds.
    */
-  async update(namespace: string, name: string, obj: T, opts: WriteOptions = {}): Promise<T> {
+  async update(namespace: string, name: string, obj: T, opts: WriteOptions<T> = {}): Promise<T> {
     if (!obj?.metadata) throw badRequest('metadata is required');
     this.checkNamespaceMatch(namespace, obj);
     if (obj.metadata.name && obj.metadata.name !== name)
@@ -297,8 +306,9 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
       name,
       (current) => {
         if (wantRv && wantRv !== current.metadata.resourceVersion)
-          throw conflict(this.gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
-        return structuredClone(obj);
+          throw conflict(this.gr, name, OBJECT_MODIFIED);
+        const next = structuredClone(obj);
+        return opts.managedFields ? opts.managedFields(next, current) : next;
       },
       opts,
     );
@@ -312,7 +322,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     namespace: string,
     name: string,
     mutate: (current: T) => T | Promise<T>,
-    opts: WriteOptions = {},
+    opts: WriteOptions<T> = {},
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.get(namespace, name);
@@ -324,6 +334,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
         const errs = this.strategy.validateUpdate(next, current);
         if (errs.length) throw invalid(this.def.kind, this.def.group, name, errs);
       }
+      if (opts.admit) await opts.admit(next, current);
       if (isUnchanged(next, current)) return current;
       if (opts.dryRun) return next;
       try {

@@ -21,7 +21,8 @@ export interface ServedResource {
   store?: Store<KubernetesObject>;
   create?: CreateHandler;
   subresources?: Record<string, CreateHandler>;
-  /** Hidden from discovery (e.g. an older version kept for old clients is still listed; nothing is hidden today). */
+  /** Admission of client writes (create, update, patch) that needs the request, e.g. RBAC escalation checks. */
+  admit?: (req: ApiRequest, obj: KubernetesObject, old: KubernetesObject | undefined) => void | Promise<void>;
 }
 
 /** All served resources, indexed for the REST handler and discovery. */

@@ -3,7 +3,7 @@
  * controllers and the filter chain, and starts the HTTPS listener. `startApiServer` is what `superkube server` runs
  * and what end-to-end tests start in-process.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import type { ServiceAccount } from '../api/core-v1.ts';
 import type { KubernetesObject } from '../api/meta.ts';
 import { notFoundPath } from '../api/status.ts';
@@ -17,6 +17,8 @@ import { unionTokenAuthenticators } from '../auth/authn/union.ts';
 import type { Authorizer } from '../auth/authz/interfaces.ts';
 import { PolicyIndex } from '../auth/authz/policy-index.ts';
 import { RbacAuthorizer } from '../auth/authz/rbac-authorizer.ts';
+import { RuleResolverOverIndex } from '../auth/authz/rule-resolver.ts';
+import { rbacAdmission } from './rbac-admission.ts';
 import { privilegedGroupAuthorizer } from '../auth/authz/superuser.ts';
 import { unionAuthorizer } from '../auth/authz/union.ts';
 import { loadKeySet } from '../auth/tokens/keys.ts';
@@ -46,6 +48,7 @@ import { withRequestInfo } from './filters/with-request-info.ts';
 import { withTimeout } from './filters/with-timeout.ts';
 import { selfSubjectReviewHandler, tokenReviewHandler } from './handlers/authentication-reviews.ts';
 import { restHandler } from './handlers/rest.ts';
+import { patchApplier } from './handlers/patch.ts';
 import type { ApiRequest, ApiResponse, Handler } from './http.ts';
 import { listen, type RunningServer } from './https.ts';
 import type { Logger } from './logger.ts';
@@ -56,6 +59,7 @@ import { versionResponse } from './routes/version.ts';
 import { registerResources } from './resources.ts';
 import { bootstrapPolicy } from '../controllers/bootstrap-policy.ts';
 import { aggregationController } from '../controllers/aggregation-controller.ts';
+import { tokensController } from '../controllers/tokens-controller.ts';
 
 /** A running API server. */
 export interface ApiServer {
@@ -120,6 +124,8 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     let storage: Storage;
     if (opts.storageBackend === 'sqlite') {
       storage = openSqliteStorage({ path: paths.database, onBackgroundError: (err) => log.error({ err }, 'storage background task failed') });
+      // The database holds secrets: owner-only, like the keys.
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(paths.database + suffix)) chmodSync(paths.database + suffix, 0o600);
     } else {
       throw new Error('the etcd3 storage backend is not available yet; use --storage-backend sqlite');
     }
@@ -212,6 +218,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       selfSubjectReview: (v) => selfSubjectReviewHandler(v, clock),
       authorizer,
       ruleResolver: rbac,
+      rbacAdmission: rbacAdmission(authorizer, new RuleResolverOverIndex(policy, 'registry')),
       clock,
     });
 
@@ -225,6 +232,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     controllers.push(namespaceController(stores, ca.certPem, onControllerError));
     controllers.push(nodeController(stores, clock, recorder, onControllerError));
     controllers.push(aggregationController(stores, onControllerError));
+    controllers.push(tokensController(stores, keys.signingKey!, ca.certPem, onControllerError));
     cleanups.push(() => {
       for (const c of controllers) c.stop();
     });
@@ -239,6 +247,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       clock,
       minRequestTimeoutSeconds: opts.minRequestTimeout,
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
+      patch: patchApplier(clock),
     });
     const healthChecks = {
       healthz: [{ name: 'etcd', check: async () => void (await storage.currentRevision()) }],
@@ -258,7 +267,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       if (oidc && req.path === JWKS_PATH)
         return { status: 200, headers: { 'content-type': JWKS_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL }, body: oidc.keysetJson };
       if (req.path === '/openapi/v2')
-        return { status: 200, headers: { 'content-type': 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' }, body: '' };
+        return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: '' };
       throw notFoundPath();
     };
     const audit: AuditSink = fileAuditSink(paths.auditLog);

@@ -5,7 +5,7 @@ import type { ResourceDef } from '../registry/resource.ts';
 import type { Store } from '../registry/store.ts';
 import type { Stores } from '../registry/stores.ts';
 import type { Clock } from '../util/clock.ts';
-import type { ApiResources, CreateHandler } from './api-resources.ts';
+import type { ApiResources, CreateHandler, ServedResource } from './api-resources.ts';
 import { accessReviewHandler, rulesReviewHandler } from './handlers/authorization-reviews.ts';
 
 /** The handlers of the create-only endpoints. */
@@ -15,8 +15,13 @@ export interface VirtualHandlers {
   selfSubjectReview: (version: 'v1' | 'v1beta1') => CreateHandler;
   authorizer: Authorizer;
   ruleResolver: RuleResolver;
+  /** Escalation prevention for writes of one RBAC resource. */
+  rbacAdmission: (resource: RbacResource) => ServedResource['admit'];
   clock: Clock;
 }
+
+/** The four RBAC resources. */
+export type RbacResource = 'roles' | 'clusterroles' | 'rolebindings' | 'clusterrolebindings';
 
 function virtual(group: string, version: string, resource: string, kind: string, namespaced = false): ResourceDef {
   return { group, version, resource, kind, listKind: '', singular: kind.toLowerCase(), namespaced, verbs: ['create'] };
@@ -32,10 +37,10 @@ export function registerResources(resources: ApiResources, stores: Stores, h: Vi
   resources.add(stored(stores.configMaps as never));
   resources.add(stored(stores.nodes as never));
   resources.add(stored(stores.events as never));
-  resources.add(stored(stores.clusterRoleBindings as never));
-  resources.add(stored(stores.clusterRoles as never));
-  resources.add(stored(stores.roleBindings as never));
-  resources.add(stored(stores.roles as never));
+  resources.add({ ...stored(stores.clusterRoleBindings as never), admit: h.rbacAdmission('clusterrolebindings') });
+  resources.add({ ...stored(stores.clusterRoles as never), admit: h.rbacAdmission('clusterroles') });
+  resources.add({ ...stored(stores.roleBindings as never), admit: h.rbacAdmission('rolebindings') });
+  resources.add({ ...stored(stores.roles as never), admit: h.rbacAdmission('roles') });
   const authn = 'authentication.k8s.io';
   resources.add({ def: virtual(authn, 'v1', 'selfsubjectreviews', 'SelfSubjectReview'), create: h.selfSubjectReview('v1') });
   resources.add({ def: virtual(authn, 'v1', 'tokenreviews', 'TokenReview'), create: h.tokenReview });

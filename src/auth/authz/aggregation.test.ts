@@ -19,7 +19,12 @@ function union(...lists: PolicyRule[][]): PolicyRule[] {
 
 describe('aggregateRules', () => {
   it('selectors in order, matches sorted by name, self skipped, exact duplicates dropped', () => {
-    const target: ClusterRole = { ...clusterRole('t'), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: '1' } }, { matchExpressions: [{ key: 'y', operator: 'Exists' }] }] } };
+    const target: ClusterRole = {
+      ...clusterRole('t'),
+      aggregationRule: {
+        clusterRoleSelectors: [{ matchLabels: { x: '1' } }, { matchExpressions: [{ key: 'y', operator: 'Exists' }] }],
+      },
+    };
     target.metadata.labels = { x: '1' };
     const all = [
       target,
@@ -35,15 +40,27 @@ describe('aggregateRules', () => {
     const sel = (e: NonNullable<ClusterRole['aggregationRule']>['clusterRoleSelectors']) =>
       ({ ...clusterRole('t'), aggregationRule: { clusterRoleSelectors: e } }) as ClusterRole;
     const all = [labelled('a', { k: 'v1' }, rule('get', '', 'a')), labelled('b', {}, rule('get', '', 'b'))];
-    assert.deepEqual(aggregateRules(sel([{ matchExpressions: [{ key: 'k', operator: 'In', values: ['v1', 'v2'] }] }]), all), [rule('get', '', 'a')]);
-    assert.deepEqual(aggregateRules(sel([{ matchExpressions: [{ key: 'k', operator: 'NotIn', values: ['v1'] }] }]), all), [rule('get', '', 'b')]);
-    assert.deepEqual(aggregateRules(sel([{ matchExpressions: [{ key: 'k', operator: 'DoesNotExist' }] }]), all), [rule('get', '', 'b')]);
+    assert.deepEqual(
+      aggregateRules(sel([{ matchExpressions: [{ key: 'k', operator: 'In', values: ['v1', 'v2'] }] }]), all),
+      [rule('get', '', 'a')],
+    );
+    assert.deepEqual(
+      aggregateRules(sel([{ matchExpressions: [{ key: 'k', operator: 'NotIn', values: ['v1'] }] }]), all),
+      [rule('get', '', 'b')],
+    );
+    assert.deepEqual(aggregateRules(sel([{ matchExpressions: [{ key: 'k', operator: 'DoesNotExist' }] }]), all), [
+      rule('get', '', 'b'),
+    ]);
     assert.throws(() => aggregateRules(sel([{ matchExpressions: [{ key: 'k', operator: 'In', values: [] }] }]), all));
     assert.throws(() => aggregateRules(sel([{ matchExpressions: [{ key: 'k', operator: 'Bogus' as 'In' }] }]), all));
   });
 
   it('syncAggregatedRole reports no change when rules already match (nil == empty)', () => {
-    const target: ClusterRole = { ...clusterRole('t'), rules: null, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: '1' } }] } };
+    const target: ClusterRole = {
+      ...clusterRole('t'),
+      rules: null,
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: '1' } }] },
+    };
     assert.equal(syncAggregatedRole(target, [target]), undefined);
     assert.equal(syncAggregatedRole(clusterRole('plain'), []), undefined);
   });

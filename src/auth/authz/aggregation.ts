@@ -18,7 +18,10 @@ export function rulesEqual(a: PolicyRule, b: PolicyRule): boolean {
 }
 
 /** Semantic equality of two rule lists (nil == empty), the controller's "nothing to do" test. */
-export function ruleListsEqual(a: readonly PolicyRule[] | null | undefined, b: readonly PolicyRule[] | null | undefined): boolean {
+export function ruleListsEqual(
+  a: readonly PolicyRule[] | null | undefined,
+  b: readonly PolicyRule[] | null | undefined,
+): boolean {
   const x = a ?? [];
   const y = b ?? [];
   return x.length === y.length && x.every((r, i) => rulesEqual(r, y[i]!));

@@ -26,11 +26,19 @@ describe('loadBootstrapPolicy', () => {
         'system:volume-scheduler',
       ],
     );
-    const issuer = policy.clusterRoleBindings.find((b) => b.metadata.name === 'system:service-account-issuer-discovery')!;
-    assert.deepEqual(issuer.subjects, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:serviceaccounts' }]);
+    const issuer = policy.clusterRoleBindings.find(
+      (b) => b.metadata.name === 'system:service-account-issuer-discovery',
+    )!;
+    assert.deepEqual(issuer.subjects, [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:serviceaccounts' },
+    ]);
     assert.equal(issuer.metadata.annotations?.['rbac.authorization.kubernetes.io/autoupdate'], 'true');
     assert.equal(issuer.metadata.labels?.['kubernetes.io/bootstrapping'], 'rbac-defaults');
-    for (const b of policy.clusterRoleBindings) assert.ok(policy.clusterRoles.some((r) => r.metadata.name === b.roleRef.name), b.metadata.name);
+    for (const b of policy.clusterRoleBindings)
+      assert.ok(
+        policy.clusterRoles.some((r) => r.metadata.name === b.roleRef.name),
+        b.metadata.name,
+      );
   });
 
   it('drops the fixtures creationTimestamp: null', () => {
@@ -38,7 +46,12 @@ describe('loadBootstrapPolicy', () => {
   });
 
   it('loads namespaced roles and bindings', () => {
-    assert.ok(policy.roles.some((r) => r.metadata.namespace === 'kube-system' && r.metadata.name === 'extension-apiserver-authentication-reader'));
+    assert.ok(
+      policy.roles.some(
+        (r) =>
+          r.metadata.namespace === 'kube-system' && r.metadata.name === 'extension-apiserver-authentication-reader',
+      ),
+    );
     assert.ok(policy.roleBindings.length > 0);
   });
 
@@ -48,7 +61,12 @@ describe('loadBootstrapPolicy', () => {
     const a = new RbacAuthorizer(index);
     const anon = user('system:anonymous', 'system:unauthenticated');
     const authd = user('jane', 'system:authenticated');
-    const sa = user('system:serviceaccount:default:x', 'system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated');
+    const sa = user(
+      'system:serviceaccount:default:x',
+      'system:serviceaccounts',
+      'system:serviceaccounts:default',
+      'system:authenticated',
+    );
     assert.equal(a.authorize(pathAttrs(anon, 'get', '/healthz')).decision, 'Allow');
     assert.equal(a.authorize(pathAttrs(anon, 'get', '/apis')).decision, 'NoOpinion');
     assert.equal(a.authorize(pathAttrs(authd, 'get', '/apis/apps/v1')).decision, 'Allow');

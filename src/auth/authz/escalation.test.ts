@@ -22,7 +22,9 @@ function setup() {
   index.upsertClusterRole(clusterRole('pod-reader', rule('get,list', '', 'pods')));
   index.upsertClusterRole(clusterRole('admin-all', rule('*', '*', '*'), { verbs: ['*'], nonResourceURLs: ['*'] }));
   index.upsertClusterRole(clusterRole('escalator', rule('escalate', 'rbac.authorization.k8s.io', 'roles')));
-  index.upsertClusterRole(clusterRole('binder', rule('bind', 'rbac.authorization.k8s.io', 'clusterroles', 'admin-all')));
+  index.upsertClusterRole(
+    clusterRole('binder', rule('bind', 'rbac.authorization.k8s.io', 'clusterroles', 'admin-all')),
+  );
   index.upsertRoleBinding(roleBinding('ns', 'alice-reads', 'ClusterRole', 'pod-reader', 'User:alice'));
   index.upsertClusterRoleBinding(clusterRoleBinding('root', 'admin-all', 'User:root'));
   index.upsertRoleBinding(roleBinding('ns', 'esc', 'ClusterRole', 'escalator', 'User:esc'));
@@ -57,7 +59,13 @@ describe('checkRoleEscalation', () => {
   });
 
   it('rejects with the upstream message and sorted, compacted missing rules', () => {
-    const err = thrown(() => checkRoleEscalation(ctx(alice), 'roles', role('ns', 'sneaky', rule('get,list', '', 'secrets', undefined), rule('get', '', 'pods'))));
+    const err = thrown(() =>
+      checkRoleEscalation(
+        ctx(alice),
+        'roles',
+        role('ns', 'sneaky', rule('get,list', '', 'secrets', undefined), rule('get', '', 'pods')),
+      ),
+    );
     assert.equal(err.code, 403);
     assert.equal(
       err.status.message,
@@ -67,7 +75,9 @@ describe('checkRoleEscalation', () => {
   });
 
   it('held permissions only count in the request namespace', () => {
-    const err = thrown(() => checkRoleEscalation(ctx(alice, 'other'), 'roles', role('other', 'r', rule('get', '', 'pods'))));
+    const err = thrown(() =>
+      checkRoleEscalation(ctx(alice, 'other'), 'roles', role('other', 'r', rule('get', '', 'pods'))),
+    );
     assert.equal(err.code, 403);
   });
 
@@ -87,15 +97,29 @@ describe('checkRoleEscalation', () => {
   });
 
   it('an aggregationRule needs full authority', () => {
-    const agg: ClusterRole = { ...clusterRole('agg'), rules: [], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: 'b' } }] } };
+    const agg: ClusterRole = {
+      ...clusterRole('agg'),
+      rules: [],
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: 'b' } }] },
+    };
     const err = thrown(() => checkRoleEscalation(ctx(alice, ''), 'clusterroles', agg));
-    assert.equal(err.status.message, 'clusterroles.rbac.authorization.k8s.io "agg" is forbidden: must have cluster-admin privileges to use the aggregationRule');
+    assert.equal(
+      err.status.message,
+      'clusterroles.rbac.authorization.k8s.io "agg" is forbidden: must have cluster-admin privileges to use the aggregationRule',
+    );
     checkRoleEscalation(ctx(user('root'), ''), 'clusterroles', agg);
   });
 
   it('GC-only updates are not checked', () => {
     const old = role('ns', 'r', rule('*', '*', '*'));
-    const updated = { ...old, metadata: { ...old.metadata, finalizers: ['x'], ownerReferences: [{ apiVersion: 'v1', kind: 'K', name: 'n', uid: 'u' }] } };
+    const updated = {
+      ...old,
+      metadata: {
+        ...old.metadata,
+        finalizers: ['x'],
+        ownerReferences: [{ apiVersion: 'v1', kind: 'K', name: 'n', uid: 'u' }],
+      },
+    };
     checkRoleEscalation(ctx(alice, 'ns', 'r'), 'roles', updated, old);
     const changed = { ...updated, metadata: { ...updated.metadata, labels: { a: 'b' } } };
     assert.equal(thrown(() => checkRoleEscalation(ctx(alice, 'ns', 'r'), 'roles', changed, old)).code, 403);
@@ -118,7 +142,13 @@ describe('checkBindingEscalation', () => {
   });
 
   it('rejects binding more than the user holds', () => {
-    const err = thrown(() => checkBindingEscalation(ctx(alice), 'rolebindings', roleBinding('ns', 'b', 'ClusterRole', 'admin-all', 'User:bob')));
+    const err = thrown(() =>
+      checkBindingEscalation(
+        ctx(alice),
+        'rolebindings',
+        roleBinding('ns', 'b', 'ClusterRole', 'admin-all', 'User:bob'),
+      ),
+    );
     assert.equal(err.code, 403);
     assert.match(
       err.status.message!,
@@ -127,22 +157,40 @@ describe('checkBindingEscalation', () => {
   });
 
   it('a missing role is a 404 for non-privileged users, fine for superusers and bind holders', () => {
-    const err = thrown(() => checkBindingEscalation(ctx(alice), 'rolebindings', roleBinding('ns', 'b', 'ClusterRole', 'nope', 'User:bob')));
+    const err = thrown(() =>
+      checkBindingEscalation(ctx(alice), 'rolebindings', roleBinding('ns', 'b', 'ClusterRole', 'nope', 'User:bob')),
+    );
     assert.equal(err.code, 404);
     assert.equal(err.status.message, 'clusterroles.rbac.authorization.k8s.io "nope" not found');
-    checkBindingEscalation(ctx(user('m', 'system:masters')), 'rolebindings', roleBinding('ns', 'b', 'ClusterRole', 'nope'));
+    checkBindingEscalation(
+      ctx(user('m', 'system:masters')),
+      'rolebindings',
+      roleBinding('ns', 'b', 'ClusterRole', 'nope'),
+    );
   });
 
   it('bind is checked on the roleRef name in the binding namespace', () => {
-    checkBindingEscalation(ctx(user('binder')), 'rolebindings', roleBinding('ns', 'b', 'ClusterRole', 'admin-all', 'User:x'));
+    checkBindingEscalation(
+      ctx(user('binder')),
+      'rolebindings',
+      roleBinding('ns', 'b', 'ClusterRole', 'admin-all', 'User:x'),
+    );
     assert.equal(
-      thrown(() => checkBindingEscalation(ctx(user('binder'), ''), 'clusterrolebindings', clusterRoleBinding('b', 'admin-all', 'User:x'))).code,
+      thrown(() =>
+        checkBindingEscalation(
+          ctx(user('binder'), ''),
+          'clusterrolebindings',
+          clusterRoleBinding('b', 'admin-all', 'User:x'),
+        ),
+      ).code,
       403,
     );
   });
 
   it('a RoleBinding needs a namespace', () => {
-    const err = thrown(() => checkBindingEscalation(ctx(alice, ''), 'rolebindings', roleBinding('', 'b', 'ClusterRole', 'pod-reader')));
+    const err = thrown(() =>
+      checkBindingEscalation(ctx(alice, ''), 'rolebindings', roleBinding('', 'b', 'ClusterRole', 'pod-reader')),
+    );
     assert.equal(err.code, 400);
     assert.equal(err.status.message, 'namespace is required');
   });

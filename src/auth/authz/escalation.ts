@@ -102,7 +102,14 @@ export function isOnlyMutatingGCFields(obj: KubernetesObject, old: KubernetesObj
   return canonical(stripZero(copy)) === canonical(stripZero(old));
 }
 
-function authorizedFor(ctx: EscalationContext, verb: string, resource: string, name: string, namespace: string, group: string): boolean {
+function authorizedFor(
+  ctx: EscalationContext,
+  verb: string,
+  resource: string,
+  name: string,
+  namespace: string,
+  group: string,
+): boolean {
   if (!ctx.user) return false;
   const r = ctx.authorizer.authorize({
     user: ctx.user,

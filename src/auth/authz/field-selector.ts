@@ -35,7 +35,8 @@ function unescapeValue(s: string): string {
   let inSlash = false;
   for (const c of s) {
     if (inSlash) {
-      if (c !== '\\' && c !== ',' && c !== '=') throw new Error(`invalid field selector: invalid escape sequence: \\${c}`);
+      if (c !== '\\' && c !== ',' && c !== '=')
+        throw new Error(`invalid field selector: invalid escape sequence: \\${c}`);
       out += c;
       inSlash = false;
       continue;

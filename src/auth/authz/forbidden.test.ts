@@ -7,14 +7,18 @@ describe('forbiddenStatusError', () => {
   it('errors_test.go examples', () => {
     const u = user('NAME');
     assert.equal(
-      forbiddenStatusError(resAttrs(u, 'get', 'pod', { group: 'v2', subresource: 'quota', namespace: 'test' }), '').status.message,
+      forbiddenStatusError(resAttrs(u, 'get', 'pod', { group: 'v2', subresource: 'quota', namespace: 'test' }), '')
+        .status.message,
       'pod.v2 is forbidden: User "NAME" cannot get resource "pod/quota" in API group "v2" in the namespace "test"',
     );
     assert.equal(
       forbiddenStatusError(resAttrs(u, 'get', 'pod', { name: 'mypod' }), '').status.message,
       'pod "mypod" is forbidden: User "NAME" cannot get resource "pod" in API group "" at the cluster scope',
     );
-    assert.equal(forbiddenStatusError(pathAttrs(u, 'GET', '/whatever'), '').status.message, 'forbidden: User "NAME" cannot GET path "/whatever"');
+    assert.equal(
+      forbiddenStatusError(pathAttrs(u, 'GET', '/whatever'), '').status.message,
+      'forbidden: User "NAME" cannot GET path "/whatever"',
+    );
   });
 
   it('kubectl.md section 7 messages', () => {
@@ -38,13 +42,17 @@ describe('forbiddenStatusError', () => {
   });
 
   it('builds the Status with details name, group, kind and code 403', () => {
-    const err = forbiddenStatusError(resAttrs(user('u'), 'get', 'deployments', { group: 'apps', name: 'd', namespace: 'n' }), '');
+    const err = forbiddenStatusError(
+      resAttrs(user('u'), 'get', 'deployments', { group: 'apps', name: 'd', namespace: 'n' }),
+      '',
+    );
     assert.deepEqual(err.status, {
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'deployments.apps "d" is forbidden: User "u" cannot get resource "deployments" in API group "apps" in the namespace "n"',
+      message:
+        'deployments.apps "d" is forbidden: User "u" cannot get resource "deployments" in API group "apps" in the namespace "n"',
       reason: 'Forbidden',
       details: { name: 'd', group: 'apps', kind: 'deployments' },
       code: 403,

@@ -57,7 +57,11 @@ function buildRequests(headers: HeaderAccessor): ImpersonationRequest[] {
   const user = headers.getAll(IMPERSONATE_USER_HEADER)[0] ?? '';
   if (user) {
     const sa = splitServiceAccountUsername(user);
-    reqs.push(sa ? { ...base, kind: 'ServiceAccount', namespace: sa.namespace, name: sa.name } : { ...base, kind: 'User', name: user });
+    reqs.push(
+      sa
+        ? { ...base, kind: 'ServiceAccount', namespace: sa.namespace, name: sa.name }
+        : { ...base, kind: 'User', name: user },
+    );
   }
   const groups = headers.getAll(IMPERSONATE_GROUP_HEADER);
   for (const g of groups) reqs.push({ ...base, kind: 'Group', name: g });
@@ -85,7 +89,11 @@ function buildRequests(headers: HeaderAccessor): ImpersonationRequest[] {
  * failing check's attributes and the authorizer's reason) for the first part not allowed, 500 with no requestor.
  * Checks run in header order: user, groups, extras, uid.
  */
-export function impersonate(headers: HeaderAccessor, requestor: UserInfo | undefined, authorizer: Authorizer): UserInfo | undefined {
+export function impersonate(
+  headers: HeaderAccessor,
+  requestor: UserInfo | undefined,
+  authorizer: Authorizer,
+): UserInfo | undefined {
   const requests = buildRequests(headers);
   if (requests.length === 0) return undefined;
   if (!requestor) throw internalError('no user found for request');
@@ -124,7 +132,7 @@ export function impersonate(headers: HeaderAccessor, requestor: UserInfo | undef
       case 'UserExtra':
         attrs.resource = 'userextras';
         attrs.subresource = r.fieldPath;
-        (extra[r.fieldPath] ??= []).push(r.name);
+        extra[r.fieldPath] = [...(extra[r.fieldPath] ?? []), r.name];
         break;
       case 'UID':
         attrs.resource = 'uids';

@@ -43,11 +43,11 @@ export function labelSelectorMatches(selector: LabelSelector, labels: Record<str
     const present = Object.hasOwn(have, expr.key);
     switch (expr.operator) {
       case 'In':
-        if (values.length === 0) throw new Error('for \'in\', \'notin\' operators, values set can\'t be empty');
+        if (values.length === 0) throw new Error("for 'in', 'notin' operators, values set can't be empty");
         if (!present || !values.includes(have[expr.key]!)) ok = false;
         break;
       case 'NotIn':
-        if (values.length === 0) throw new Error('for \'in\', \'notin\' operators, values set can\'t be empty');
+        if (values.length === 0) throw new Error("for 'in', 'notin' operators, values set can't be empty");
         if (present && values.includes(have[expr.key]!)) ok = false;
         break;
       case 'Exists':

@@ -21,7 +21,13 @@ const table: [string, PolicyRule[], PolicyRule[], boolean, PolicyRule[]][] = [
   ],
   ['star resource covers subresources', [rule('get', '', '*')], [rule('get', '', 'pods/status')], true, []],
   ['star subresource', [rule('get', '', '*/status')], [rule('get', '', 'pods/status,nodes/status')], true, []],
-  ['resource does not cover subresource', [rule('get', '', 'pods')], [rule('get', '', 'pods/log')], false, [rule('get', '', 'pods/log')]],
+  [
+    'resource does not cover subresource',
+    [rule('get', '', 'pods')],
+    [rule('get', '', 'pods/log')],
+    false,
+    [rule('get', '', 'pods/log')],
+  ],
   ['unnamed owner covers named servant', [rule('get', '', 'pods')], [rule('get', '', 'pods', 'a,b')], true, []],
   [
     'named owner does not cover unnamed servant',
@@ -38,7 +44,13 @@ const table: [string, PolicyRule[], PolicyRule[], boolean, PolicyRule[]][] = [
     [rule('get', '', 'pods', 'b')],
   ],
   ['url prefix', [urlRule('get', '/foo/*')], [urlRule('get', '/foo/bar,/foo/baz/qux')], true, []],
-  ['url exact does not cover star', [urlRule('get', '/foo')], [urlRule('get', '/foo/*')], false, [urlRule('get', '/foo/*')]],
+  [
+    'url exact does not cover star',
+    [urlRule('get', '/foo')],
+    [urlRule('get', '/foo/*')],
+    false,
+    [urlRule('get', '/foo/*')],
+  ],
   ['url star', [urlRule('*', '*')], [urlRule('get,post', '/anything')], true, []],
   [
     'resource rule does not cover urls',
@@ -68,7 +80,13 @@ describe('covers (policy_comparator_test.go)', () => {
 
 describe('breakdownRule', () => {
   it('expands groups × resources × verbs × names, then urls × verbs', () => {
-    const r: PolicyRule = { verbs: ['get', 'list'], apiGroups: ['', 'apps'], resources: ['a'], resourceNames: ['n'], nonResourceURLs: ['/x'] };
+    const r: PolicyRule = {
+      verbs: ['get', 'list'],
+      apiGroups: ['', 'apps'],
+      resources: ['a'],
+      resourceNames: ['n'],
+      nonResourceURLs: ['/x'],
+    };
     assert.deepEqual(breakdownRule(r), [
       { apiGroups: [''], resources: ['a'], verbs: ['get'], resourceNames: ['n'] },
       { apiGroups: [''], resources: ['a'], verbs: ['list'], resourceNames: ['n'] },

@@ -70,7 +70,10 @@ export function ruleCovers(owner: PolicyRule, sub: PolicyRule): boolean {
 }
 
 /** Covers: whether `owner` grants all of `servant`, and the atomic servant rules it does not. */
-export function covers(owner: readonly PolicyRule[], servant: readonly PolicyRule[]): { covered: boolean; missing: PolicyRule[] } {
+export function covers(
+  owner: readonly PolicyRule[],
+  servant: readonly PolicyRule[],
+): { covered: boolean; missing: PolicyRule[] } {
   const missing: PolicyRule[] = [];
   for (const rule of servant) {
     for (const sub of breakdownRule(rule)) {

@@ -55,7 +55,10 @@ class SubjectIndex<B extends Binding> {
       const key = subjectKey(s, bindingNamespace);
       if (key === undefined) continue;
       let set = this.#bySubject.get(key);
-      if (!set) this.#bySubject.set(key, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.#bySubject.set(key, set);
+      }
       set.add(name);
     }
   }
@@ -137,7 +140,10 @@ export class PolicyIndex {
   upsertRoleBinding(binding: RoleBinding): void {
     const ns = binding.metadata.namespace ?? '';
     let idx = this.#roleBindings.get(ns);
-    if (!idx) this.#roleBindings.set(ns, (idx = new SubjectIndex()));
+    if (!idx) {
+      idx = new SubjectIndex();
+      this.#roleBindings.set(ns, idx);
+    }
     idx.put(binding.metadata.name ?? '', binding, ns);
     this.#generation++;
   }

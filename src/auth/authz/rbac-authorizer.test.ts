@@ -44,7 +44,8 @@ describe('RbacAuthorizer (rbac_test.go TestAuthorizer)', () => {
       i.upsertClusterRoleBinding(clusterRoleBinding('star', 'star', 'User:admin', 'Group:admin'));
       i.upsertClusterRoleBinding(clusterRoleBinding('prefix', 'prefix', 'User:prefixed', 'Group:prefixed'));
     });
-    const d = (u: ReturnType<typeof user>, verb: string, path: string) => a.authorize(pathAttrs(u, verb, path)).decision;
+    const d = (u: ReturnType<typeof user>, verb: string, path: string) =>
+      a.authorize(pathAttrs(u, verb, path)).decision;
     assert.equal(d(user('foo'), 'get', '/apis'), 'Allow');
     assert.equal(d(user('', 'bar'), 'get', '/apis'), 'Allow');
     assert.equal(d(user('admin'), 'watch', '/apis'), 'Allow');

@@ -45,7 +45,8 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
           resourceNames: r.resourceNames ?? [],
         });
       }
-      if (r.nonResourceURLs?.length) out.nonResourceRules.push({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs });
+      if (r.nonResourceURLs?.length)
+        out.nonResourceRules.push({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs });
     }
     return out;
   }

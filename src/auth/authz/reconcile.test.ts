@@ -25,7 +25,11 @@ describe('reconcileRole (union mode)', () => {
     existing.metadata.labels = { 'kubernetes.io/bootstrapping': 'custom', mine: 'yes' };
     const got = reconcileRole(existing, desired());
     assert.equal(got?.op, 'update');
-    assert.deepEqual(got?.object.rules, [rule('get', '', 'pods'), rule('watch', '', 'secrets'), rule('list', '', 'pods')]);
+    assert.deepEqual(got?.object.rules, [
+      rule('get', '', 'pods'),
+      rule('watch', '', 'secrets'),
+      rule('list', '', 'pods'),
+    ]);
     assert.deepEqual(got?.object.metadata.labels, { 'kubernetes.io/bootstrapping': 'custom', mine: 'yes' });
     assert.equal(got?.object.metadata.annotations?.['rbac.authorization.kubernetes.io/autoupdate'], 'true');
   });
@@ -35,10 +39,20 @@ describe('reconcileRole (union mode)', () => {
     assert.equal(reconcileRole(existing, desired()), undefined);
   });
   it('adds missing aggregation selectors', () => {
-    const want: ClusterRole = { ...clusterRole('admin'), rules: null, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: 'b' } }] } };
-    const have: ClusterRole = { ...clusterRole('admin', rule('get', '', 'x')), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { c: 'd' } }] } };
+    const want: ClusterRole = {
+      ...clusterRole('admin'),
+      rules: null,
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: 'b' } }] },
+    };
+    const have: ClusterRole = {
+      ...clusterRole('admin', rule('get', '', 'x')),
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { c: 'd' } }] },
+    };
     const got = reconcileRole(have, want);
-    assert.deepEqual(got?.object.aggregationRule?.clusterRoleSelectors, [{ matchLabels: { c: 'd' } }, { matchLabels: { a: 'b' } }]);
+    assert.deepEqual(got?.object.aggregationRule?.clusterRoleSelectors, [
+      { matchLabels: { c: 'd' } },
+      { matchLabels: { a: 'b' } },
+    ]);
     assert.deepEqual(got?.object.rules, [rule('get', '', 'x')]);
   });
 });
@@ -48,7 +62,10 @@ describe('reconcileBinding (union mode)', () => {
     const existing = clusterRoleBinding('b', 'r', 'User:extra');
     const got = reconcileBinding(existing, clusterRoleBinding('b', 'r', 'Group:system:authenticated'));
     assert.equal(got?.op, 'update');
-    assert.deepEqual(got?.object.subjects?.map((s) => s.name), ['extra', 'system:authenticated']);
+    assert.deepEqual(
+      got?.object.subjects?.map((s) => s.name),
+      ['extra', 'system:authenticated'],
+    );
     assert.equal(reconcileBinding(got!.object, clusterRoleBinding('b', 'r', 'Group:system:authenticated')), undefined);
   });
   it('recreates on a roleRef change unless protected', () => {

@@ -20,7 +20,10 @@ function isProtected(existing: { metadata: { annotations?: Record<string, string
 }
 
 /** Later maps win, as reconciliation's merge(expected, existing) keeps existing values. */
-function merge(a: Record<string, string> | undefined, b: Record<string, string> | undefined): Record<string, string> | undefined {
+function merge(
+  a: Record<string, string> | undefined,
+  b: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (!a && !b) return undefined;
   return { ...a, ...b };
 }
@@ -39,7 +42,10 @@ function canonical(v: unknown): string {
   );
 }
 
-function missingSelectors(existing: LabelSelector[] | undefined, expected: LabelSelector[] | undefined): LabelSelector[] {
+function missingSelectors(
+  existing: LabelSelector[] | undefined,
+  expected: LabelSelector[] | undefined,
+): LabelSelector[] {
   const have = new Set((existing ?? []).map(canonical));
   return (expected ?? []).filter((s) => !have.has(canonical(s)));
 }
@@ -48,7 +54,10 @@ function missingSelectors(existing: LabelSelector[] | undefined, expected: Label
  * Union-mode reconcile of a Role or ClusterRole against its default. `existing` undefined → create. Returns
  * undefined when nothing changes or the existing object is protected (autoupdate "false").
  */
-export function reconcileRole<T extends Role | ClusterRole>(existing: T | undefined, desired: T): ReconcileAction<T> | undefined {
+export function reconcileRole<T extends Role | ClusterRole>(
+  existing: T | undefined,
+  desired: T,
+): ReconcileAction<T> | undefined {
   if (!existing) return { op: 'create', object: structuredClone(desired) };
   const result = structuredClone(existing) as T;
   let changed = false;
@@ -86,7 +95,12 @@ export function reconcileRole<T extends Role | ClusterRole>(existing: T | undefi
 }
 
 function sameSubject(a: Subject, b: Subject): boolean {
-  return a.kind === b.kind && (a.apiGroup ?? '') === (b.apiGroup ?? '') && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+  return (
+    a.kind === b.kind &&
+    (a.apiGroup ?? '') === (b.apiGroup ?? '') &&
+    a.name === b.name &&
+    (a.namespace ?? '') === (b.namespace ?? '')
+  );
 }
 
 /**

@@ -76,7 +76,9 @@ function validateSelector(kind: 'fieldSelector' | 'labelSelector', sel: Selector
   const errs: ReviewFieldError[] = [];
   const reqs = sel.requirements ?? [];
   if (sel.rawSelector && reqs.length) {
-    errs.push(invalidErr(`${path}.rawSelector`, goQuote(sel.rawSelector), 'may not specified at the same time as requirements'));
+    errs.push(
+      invalidErr(`${path}.rawSelector`, goQuote(sel.rawSelector), 'may not specified at the same time as requirements'),
+    );
   }
   if (!sel.rawSelector && reqs.length === 0) {
     errs.push(required(`${path}.requirements`, `when ${path} is specified, requirements or rawSelector is required`));
@@ -86,12 +88,15 @@ function validateSelector(kind: 'fieldSelector' | 'labelSelector', sel: Selector
     const values = r.values ?? [];
     if (r.operator === 'In' || r.operator === 'NotIn') {
       if (kind === 'fieldSelector' && values.length !== 1) {
-        errs.push(required(`${p}.values`, "must be only one value when `operator` is 'In' or 'NotIn' for fieldSelector"));
+        errs.push(
+          required(`${p}.values`, "must be only one value when `operator` is 'In' or 'NotIn' for fieldSelector"),
+        );
       } else if (kind === 'labelSelector' && values.length === 0) {
         errs.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
       }
     } else if (r.operator === 'Exists' || r.operator === 'DoesNotExist') {
-      if (values.length) errs.push(forbiddenErr(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      if (values.length)
+        errs.push(forbiddenErr(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
     }
     if (kind === 'fieldSelector' && !r.key) errs.push(required(`${p}.key`, 'must be specified'));
     if (kind === 'labelSelector' && !isValidLabelKey(r.key ?? '')) {
@@ -109,13 +114,27 @@ function validateSelector(kind: 'fieldSelector' | 'labelSelector', sel: Selector
 
 function validateAttributes(spec: AccessReview['spec']): ReviewFieldError[] {
   const errs: ReviewFieldError[] = [];
-  const ra = spec.resourceAttributes as (ResourceAttributes & { fieldSelector?: SelectorAttrs; labelSelector?: SelectorAttrs }) | undefined;
+  const ra = spec.resourceAttributes as
+    | (ResourceAttributes & { fieldSelector?: SelectorAttrs; labelSelector?: SelectorAttrs })
+    | undefined;
   const na = spec.nonResourceAttributes;
   if (ra && na) {
-    errs.push(invalidErr('spec.nonResourceAttributes', renderNonResource(na), 'cannot be specified in combination with resourceAttributes'));
+    errs.push(
+      invalidErr(
+        'spec.nonResourceAttributes',
+        renderNonResource(na),
+        'cannot be specified in combination with resourceAttributes',
+      ),
+    );
   }
   if (!ra && !na) {
-    errs.push(invalidErr('spec.resourceAttributes', 'null', 'exactly one of nonResourceAttributes or resourceAttributes must be specified'));
+    errs.push(
+      invalidErr(
+        'spec.resourceAttributes',
+        'null',
+        'exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      ),
+    );
   }
   return errs;
 }
@@ -123,14 +142,17 @@ function validateAttributes(spec: AccessReview['spec']): ReviewFieldError[] {
 function selectorErrors(spec: AccessReview['spec']): ReviewFieldError[] {
   const ra = spec.resourceAttributes as { fieldSelector?: SelectorAttrs; labelSelector?: SelectorAttrs } | undefined;
   if (!ra) return [];
-  return [...validateSelector('fieldSelector', ra.fieldSelector), ...validateSelector('labelSelector', ra.labelSelector)];
+  return [
+    ...validateSelector('fieldSelector', ra.fieldSelector),
+    ...validateSelector('labelSelector', ra.labelSelector),
+  ];
 }
 
 /** ValidateSubjectAccessReview (also `local` for LocalSubjectAccessReview) and ValidateSelfSubjectAccessReview. */
 export function validateAccessReview(review: AccessReview, kind: AccessReview['kind']): ReviewFieldError[] {
   const spec = review.spec ?? {};
   const errs = validateAttributes(spec);
-  if (kind !== 'SelfSubjectAccessReview' && !spec.user && !(spec.groups?.length)) {
+  if (kind !== 'SelfSubjectAccessReview' && !spec.user && !spec.groups?.length) {
     errs.push(invalidErr('spec.user', goQuote(spec.user ?? ''), 'at least one of user or group must be specified'));
   }
   errs.push(...selectorErrors(spec));
@@ -140,10 +162,18 @@ export function validateAccessReview(review: AccessReview, kind: AccessReview['k
     }
     const ra = spec.resourceAttributes;
     if (ra && (ra.namespace ?? '') !== (review.metadata?.namespace ?? '')) {
-      errs.push(invalidErr('spec.resourceAttributes.namespace', goQuote(ra.namespace ?? ''), 'must match metadata.namespace'));
+      errs.push(
+        invalidErr('spec.resourceAttributes.namespace', goQuote(ra.namespace ?? ''), 'must match metadata.namespace'),
+      );
     }
     if (spec.nonResourceAttributes) {
-      errs.push(invalidErr('spec.nonResourceAttributes', renderNonResource(spec.nonResourceAttributes), 'disallowed on this kind of request'));
+      errs.push(
+        invalidErr(
+          'spec.nonResourceAttributes',
+          renderNonResource(spec.nonResourceAttributes),
+          'disallowed on this kind of request',
+        ),
+      );
     }
   } else if (!metadataIsEmpty(review.metadata, [])) {
     errs.push(invalidErr('metadata', renderObjectMeta(review.metadata), 'must be empty'));

@@ -90,7 +90,11 @@ function selectorNotes(ra: ResourceAttributes | undefined): string[] {
   return notes;
 }
 
-function evaluate(authorizer: Authorizer, attrs: Attributes, ra: ResourceAttributes | undefined): SubjectAccessReviewStatus {
+function evaluate(
+  authorizer: Authorizer,
+  attrs: Attributes,
+  ra: ResourceAttributes | undefined,
+): SubjectAccessReviewStatus {
   const r = authorizer.authorize(attrs);
   const status: SubjectAccessReviewStatus = { allowed: r.decision === 'Allow' };
   if (r.decision === 'Deny') status.denied = true;
@@ -157,7 +161,11 @@ export function subjectAccessReview(review: AccessReview, authorizer: Authorizer
 }
 
 /** SelfSubjectAccessReview: may the requestor (after impersonation) do this? 400 without a user. */
-export function selfSubjectAccessReview(review: AccessReview, requestor: UserInfo | undefined, authorizer: Authorizer): AccessReview {
+export function selfSubjectAccessReview(
+  review: AccessReview,
+  requestor: UserInfo | undefined,
+  authorizer: Authorizer,
+): AccessReview {
   const spec = review.spec ?? {};
   const errs = validateAccessReview(review, 'SelfSubjectAccessReview');
   if (errs.length) throw reviewInvalid(errs);
@@ -170,7 +178,11 @@ export function selfSubjectAccessReview(review: AccessReview, requestor: UserInf
  * LocalSubjectAccessReview in URL namespace `namespace`. An empty metadata.namespace takes the URL's; a different
  * one is a 400, as are an empty URL namespace and a spec namespace that does not match it.
  */
-export function localSubjectAccessReview(review: AccessReview, namespace: string, authorizer: Authorizer): AccessReview {
+export function localSubjectAccessReview(
+  review: AccessReview,
+  namespace: string,
+  authorizer: Authorizer,
+): AccessReview {
   const metaNs = review.metadata?.namespace ?? '';
   if (metaNs && namespace && metaNs !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');

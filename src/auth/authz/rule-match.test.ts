@@ -6,7 +6,18 @@ import { ruleAllows } from './rule-match.ts';
 
 const user = { username: 'u', uid: '', groups: [], extra: {} };
 function res(verb: string, apiGroup: string, resource: string, subresource = '', name = ''): Attributes {
-  return { user, verb, resourceRequest: true, path: '', namespace: '', apiGroup, apiVersion: '', resource, subresource, name };
+  return {
+    user,
+    verb,
+    resourceRequest: true,
+    path: '',
+    namespace: '',
+    apiGroup,
+    apiVersion: '',
+    resource,
+    subresource,
+    name,
+  };
 }
 function url(verb: string, path: string): Attributes {
   return { ...res(verb, '', ''), resourceRequest: false, path };

@@ -19,7 +19,12 @@ export type NotFoundStyle = 'lister' | 'registry';
 
 /** Rules granted to a user by one binding, or a resolution error in visit order. */
 export type ResolvedItem =
-  | { kind: 'ClusterRoleBinding' | 'RoleBinding'; binding: RoleBinding | ClusterRoleBinding; subject: Subject; rules: PolicyRule[] }
+  | {
+      kind: 'ClusterRoleBinding' | 'RoleBinding';
+      binding: RoleBinding | ClusterRoleBinding;
+      subject: Subject;
+      rules: PolicyRule[];
+    }
   | { error: Error };
 
 /** The rules RBAC grants a user in a namespace, with their sources, and the resolution errors met on the way. */

@@ -12,13 +12,18 @@ const fixed = (decision: 'Allow' | 'Deny' | 'NoOpinion', reason: string, error?:
 describe('privilegedGroupAuthorizer', () => {
   const a = privilegedGroupAuthorizer();
   it('allows system:masters with an empty reason', () => {
-    assert.deepEqual(a.authorize(resAttrs(user('x', 'system:masters'), 'delete', 'nodes')), { decision: 'Allow', reason: '' });
+    assert.deepEqual(a.authorize(resAttrs(user('x', 'system:masters'), 'delete', 'nodes')), {
+      decision: 'Allow',
+      reason: '',
+    });
   });
   it('has no opinion on anyone else', () => {
     assert.deepEqual(a.authorize(resAttrs(user('x', 'devs'), 'get', 'pods')), { decision: 'NoOpinion', reason: '' });
   });
   it('reports a missing user as an error', () => {
-    const attrs = { ...resAttrs(user('x'), 'get', 'pods'), user: undefined } as unknown as Parameters<Authorizer['authorize']>[0];
+    const attrs = { ...resAttrs(user('x'), 'get', 'pods'), user: undefined } as unknown as Parameters<
+      Authorizer['authorize']
+    >[0];
     const r = a.authorize(attrs);
     assert.equal(r.decision, 'NoOpinion');
     assert.equal(r.reason, 'Error');
@@ -30,11 +35,14 @@ describe('unionAuthorizer', () => {
   const attrs = resAttrs(user('x'), 'get', 'pods');
   it('returns the first Allow or Deny with its own reason and error', () => {
     const e = new Error('boom');
-    assert.deepEqual(unionAuthorizer([fixed('NoOpinion', 'a'), fixed('Deny', 'no', e), fixed('Allow', 'yes')]).authorize(attrs), {
-      decision: 'Deny',
-      reason: 'no',
-      error: e,
-    });
+    assert.deepEqual(
+      unionAuthorizer([fixed('NoOpinion', 'a'), fixed('Deny', 'no', e), fixed('Allow', 'yes')]).authorize(attrs),
+      {
+        decision: 'Deny',
+        reason: 'no',
+        error: e,
+      },
+    );
     assert.equal(unionAuthorizer([fixed('Allow', 'y'), fixed('Deny', 'n')]).authorize(attrs).decision, 'Allow');
   });
   it('joins NoOpinion reasons with newlines and aggregates errors', () => {
@@ -55,8 +63,22 @@ describe('unionAuthorizer', () => {
 describe('unionRuleResolver', () => {
   it('concatenates rules and errors and ORs incomplete', () => {
     const r = unionRuleResolver([
-      { rulesFor: () => ({ resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }], nonResourceRules: [], errors: [] }) },
-      { rulesFor: () => ({ resourceRules: [], nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/x'] }], errors: [new Error('e')], incomplete: true }) as never },
+      {
+        rulesFor: () => ({
+          resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }],
+          nonResourceRules: [],
+          errors: [],
+        }),
+      },
+      {
+        rulesFor: () =>
+          ({
+            resourceRules: [],
+            nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/x'] }],
+            errors: [new Error('e')],
+            incomplete: true,
+          }) as never,
+      },
     ]).rulesFor(user('x'), 'ns');
     assert.equal(r.resourceRules.length, 1);
     assert.equal(r.nonResourceRules.length, 1);

@@ -1,4 +1,5 @@
 /** Authorizer and rule-resolver chains (k8s.io/apiserver/pkg/authorization/union). */
+import type { UserInfo } from '../user.ts';
 import { aggregateError } from './go-format.ts';
 import type { Attributes, AuthorizationResult, Authorizer, ResolvedRules, RuleResolver } from './interfaces.ts';
 
@@ -18,7 +19,9 @@ export function unionAuthorizer(authorizers: readonly Authorizer[]): Authorizer 
         if (r.decision === 'Allow' || r.decision === 'Deny') return r;
       }
       const error = aggregateError(errors);
-      return error ? { decision: 'NoOpinion', reason: reasons.join('\n'), error } : { decision: 'NoOpinion', reason: reasons.join('\n') };
+      return error
+        ? { decision: 'NoOpinion', reason: reasons.join('\n'), error }
+        : { decision: 'NoOpinion', reason: reasons.join('\n') };
     },
   };
 }
@@ -28,10 +31,13 @@ export interface UnionResolvedRules extends ResolvedRules {
   incomplete: boolean;
 }
 
+/** A RuleResolver whose answer also says whether the rule list may be incomplete. */
+export interface UnionRuleResolver extends RuleResolver {
+  rulesFor(user: UserInfo, namespace: string): UnionResolvedRules;
+}
+
 /** Concatenates every resolver's rules; errors are collected (RBAC never reports itself incomplete). */
-export function unionRuleResolver(resolvers: readonly RuleResolver[]): RuleResolver & {
-  rulesFor(user: Parameters<RuleResolver['rulesFor']>[0], namespace: string): UnionResolvedRules;
-} {
+export function unionRuleResolver(resolvers: readonly RuleResolver[]): UnionRuleResolver {
   return {
     rulesFor(user, namespace) {
       const out: UnionResolvedRules = { resourceRules: [], nonResourceRules: [], errors: [], incomplete: false };

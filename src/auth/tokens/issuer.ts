@@ -3,7 +3,13 @@
  * secret-based tokens, signed with a key parsed once.
  */
 import { randomUUID } from 'node:crypto';
-import { type BoundClaimsInput, buildBoundClaims, buildLegacyClaims, LEGACY_ISSUER, type ServiceAccountRef } from './claims.ts';
+import {
+  type BoundClaimsInput,
+  buildBoundClaims,
+  buildLegacyClaims,
+  LEGACY_ISSUER,
+  type ServiceAccountRef,
+} from './claims.ts';
 import { goMarshalSorted } from './go-json.ts';
 import { protectedHeaderB64, signCompact } from './jws.ts';
 import type { SigningKey } from './keys.ts';

@@ -4,7 +4,14 @@
  * Keys become node:crypto KeyObjects once, at load time, so neither signing nor verifying parses anything per
  * request. The `kid` of a key is upstream's keyIDFromPublicKey: base64url(SHA-256(DER SubjectPublicKeyInfo)).
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject, X509Certificate } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  type KeyObject,
+  X509Certificate,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { decodePemBlocks } from './pem.ts';

@@ -86,7 +86,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function optionalString(obj: Record<string, unknown>, key: string, where: string): string {
   const v = obj[key];
   if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') decodeError(`json: cannot unmarshal ${goKind(v)} into Go struct field ${where} of type string`);
+  if (typeof v !== 'string')
+    decodeError(`json: cannot unmarshal ${goKind(v)} into Go struct field ${where} of type string`);
   return v;
 }
 
@@ -98,7 +99,8 @@ function goKind(v: unknown): string {
 
 function decodeSpec(body: Record<string, unknown>): DecodedSpec {
   const rawSpec = body.spec ?? {};
-  if (!isObject(rawSpec)) decodeError(`json: cannot unmarshal ${goKind(rawSpec)} into Go struct field TokenRequest.spec`);
+  if (!isObject(rawSpec))
+    decodeError(`json: cannot unmarshal ${goKind(rawSpec)} into Go struct field TokenRequest.spec`);
   const rawAuds = rawSpec.audiences;
   let audiences: string[] = [];
   if (rawAuds !== undefined && rawAuds !== null) {
@@ -120,7 +122,8 @@ function decodeSpec(body: Record<string, unknown>): DecodedSpec {
   const rawRef = rawSpec.boundObjectRef;
   let boundObjectRef: BoundObjectReference | null = null;
   if (rawRef !== undefined && rawRef !== null) {
-    if (!isObject(rawRef)) decodeError('json: cannot unmarshal into Go struct field TokenRequestSpec.spec.boundObjectRef');
+    if (!isObject(rawRef))
+      decodeError('json: cannot unmarshal into Go struct field TokenRequestSpec.spec.boundObjectRef');
     boundObjectRef = {};
     for (const key of ['kind', 'apiVersion', 'name', 'uid'] as const) {
       const v = optionalString(rawRef, key, `BoundObjectReference.spec.boundObjectRef.${key}`);
@@ -308,7 +311,9 @@ export async function createTokenRequest(
   }
   if (errs.length > 0) throw invalid(KIND, GROUP, '', errs);
 
-  const bound = spec.boundObjectRef ? await resolveBoundObject(spec.boundObjectRef, name, namespace, input.objects) : {};
+  const bound = spec.boundObjectRef
+    ? await resolveBoundObject(spec.boundObjectRef, name, namespace, input.objects)
+    : {};
 
   const warnings: string[] = [];
   const max = options.maxExpirationSeconds ?? 0;

@@ -94,7 +94,10 @@ function valueToString(v: JsonValue): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(valueToString).join(',')}]`;
-  if (isObject(v)) return toFieldList(v).map(([k, x]) => `${k}=${valueToString(x)}`).join('');
+  if (isObject(v))
+    return toFieldList(v)
+      .map(([k, x]) => `${k}=${valueToString(x)}`)
+      .join('');
   return String(v);
 }
 
@@ -147,7 +150,8 @@ export function deserializePathElement(s: string): PathElement | undefined {
       return keyElement(o);
     }
     case 'i': {
-      if (!/^[+-]?\d+$/.test(body)) throw new FieldsV1Error(`strconv.Atoi: parsing ${JSON.stringify(body)}: invalid syntax`);
+      if (!/^[+-]?\d+$/.test(body))
+        throw new FieldsV1Error(`strconv.Atoi: parsing ${JSON.stringify(body)}: invalid syntax`);
       return { index: Number(body) };
     }
     default:
@@ -342,7 +346,12 @@ function mergeChildren(a: readonly Child[], b: readonly Child[], op: Op): Child[
       if (op === 'union') keep(y);
       j++;
     } else {
-      const set = op === 'union' ? x.set.union(y.set) : op === 'intersection' ? x.set.intersection(y.set) : x.set.difference(y.set);
+      const set =
+        op === 'union'
+          ? x.set.union(y.set)
+          : op === 'intersection'
+            ? x.set.intersection(y.set)
+            : x.set.difference(y.set);
       keep({ pe: x.pe, set });
       i++;
       j++;
@@ -354,7 +363,7 @@ function mergeChildren(a: readonly Child[], b: readonly Child[], op: Op): Child[
 }
 
 /**
- * Set.ToJSON: one key per element in sorted order, `{}` for members, nested objects for children, and a trailing
+ * Set.ToJSON: one key per element in sorted order, `{}` for members, nested objects for children, and a leading
  * `.` entry in a child that is also a member. Key insertion order is the wire order (JSON.stringify keeps it).
  */
 export function toFieldsV1(set: FieldSet): JsonObject {
@@ -363,6 +372,8 @@ export function toFieldsV1(set: FieldSet): JsonObject {
 
 function emit(s: FieldSet, includeSelf: boolean): JsonObject {
   const out: JsonObject = {};
+  // `.` sorts before every `f:`/`k:`/`v:`/`i:` key and upstream writes it first.
+  if (includeSelf && !s.empty()) out['.'] = {};
   let mi = 0;
   let ci = 0;
   while (mi < s.members.length || ci < s.children.length) {
@@ -381,7 +392,6 @@ function emit(s: FieldSet, includeSelf: boolean): JsonObject {
       ci++;
     }
   }
-  if (includeSelf && Object.keys(out).length > 0) out['.'] = {};
   return out;
 }
 

@@ -28,7 +28,12 @@ interface Managed {
 type Managers = Map<string, Managed>;
 
 /** BuildManagerIdentifier: the entry without fields and time (and without apiVersion for appliers), as JSON. */
-export function managerIdentifier(manager: string, operation: 'Apply' | 'Update', apiVersion: string, subresource?: string): string {
+export function managerIdentifier(
+  manager: string,
+  operation: 'Apply' | 'Update',
+  apiVersion: string,
+  subresource?: string,
+): string {
   const id: Record<string, string> = { manager, operation };
   if (operation === 'Update' && apiVersion) id.apiVersion = apiVersion;
   if (subresource) id.subresource = subresource;
@@ -40,9 +45,17 @@ const STRIP = FieldSet.of(
   [{ field: 'apiVersion' }],
   [{ field: 'kind' }],
   [{ field: 'metadata' }],
-  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map(
-    (f) => [{ field: 'metadata' }, { field: f }],
-  ),
+  ...[
+    'name',
+    'namespace',
+    'creationTimestamp',
+    'selfLink',
+    'uid',
+    'clusterName',
+    'generation',
+    'managedFields',
+    'resourceVersion',
+  ].map((f) => [{ field: 'metadata' }, { field: f }]),
 );
 
 function resetSet(kind: string | undefined): FieldSet {
@@ -83,7 +96,8 @@ function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
     if (parsed.subresource) e.subresource = parsed.subresource;
     entries.push(e);
   }
-  const str = (a: string | undefined, b: string | undefined): number => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+  const str = (a: string | undefined, b: string | undefined): number =>
+    (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
   return entries.sort(
     (p, q) =>
       str(p.operation, q.operation) ||
@@ -256,7 +270,9 @@ function prune(merged: JsonObject, managers: Managers, lastSet: FieldSet | undef
   if (!lastSet || lastSet.empty()) return merged;
   let owned = new FieldSet();
   for (const m of managers.values()) owned = owned.union(ensureNamedFieldsAreMembers(m.set));
-  const candidates = ensureNamedFieldsAreMembers(toFieldSet(merged, schema)).intersection(ensureNamedFieldsAreMembers(lastSet));
+  const candidates = ensureNamedFieldsAreMembers(toFieldSet(merged, schema)).intersection(
+    ensureNamedFieldsAreMembers(lastSet),
+  );
   return removeItems(merged, candidates.difference(owned), schema);
 }
 

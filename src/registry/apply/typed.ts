@@ -54,7 +54,9 @@ function itemElement(meta: FieldMeta | undefined, index: number, item: JsonValue
   }
   if (meta?.listType === 'map') {
     if (!isObject(item)) {
-      throw new TypedValueError(`${pathString(loc.path)}: element ${index}: associative list with keys has an element that's not a map type`);
+      throw new TypedValueError(
+        `${pathString(loc.path)}: element ${index}: associative list with keys has an element that's not a map type`,
+      );
     }
     const fields: Record<string, JsonValue> = {};
     for (const k of meta.listMapKeys ?? []) {
@@ -101,7 +103,8 @@ export function toFieldSet(obj: JsonValue, schema: KindSchema): FieldSet {
   const walkItem = (item: JsonValue, loc: Loc): void => {
     if (isObject(item)) for (const k of Object.keys(item)) walk(item[k] as JsonValue, childLoc(loc, k));
   };
-  if (isObject(obj)) for (const k of Object.keys(obj)) walk(obj[k] as JsonValue, childLoc({ path: [], schemaPath: '' }, k));
+  if (isObject(obj))
+    for (const k of Object.keys(obj)) walk(obj[k] as JsonValue, childLoc({ path: [], schemaPath: '' }, k));
   return set;
 }
 

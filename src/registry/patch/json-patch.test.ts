@@ -7,7 +7,12 @@ import type { JsonValue } from './json-value.ts';
 // Cases modelled on evanphx/json-patch v4 patch_test.go (Cases and MutationTestCases) and RFC 6902 appendix A.
 const ok: Array<[string, JsonValue, JsonValue[], JsonValue]> = [
   ['add a key', { foo: 'bar' }, [{ op: 'add', path: '/baz', value: 'qux' }], { foo: 'bar', baz: 'qux' }],
-  ['add into array', { foo: ['bar', 'baz'] }, [{ op: 'add', path: '/foo/1', value: 'qux' }], { foo: ['bar', 'qux', 'baz'] }],
+  [
+    'add into array',
+    { foo: ['bar', 'baz'] },
+    [{ op: 'add', path: '/foo/1', value: 'qux' }],
+    { foo: ['bar', 'qux', 'baz'] },
+  ],
   ['append with -', { foo: [1] }, [{ op: 'add', path: '/foo/-', value: 2 }], { foo: [1, 2] }],
   // -1 counts from the end of the grown array, so it appends.
   ['negative index insert', { foo: [1, 2] }, [{ op: 'add', path: '/foo/-1', value: 9 }], { foo: [1, 2, 9] }],
@@ -23,11 +28,32 @@ const ok: Array<[string, JsonValue, JsonValue[], JsonValue]> = [
     [{ op: 'move', from: '/foo/waldo', path: '/qux/thud' }],
     { foo: { bar: 'baz' }, qux: { corge: 'grault', thud: 'fred' } },
   ],
-  ['move array element', { foo: ['all', 'grass', 'cows', 'eat'] }, [{ op: 'move', from: '/foo/1', path: '/foo/3' }], { foo: ['all', 'cows', 'eat', 'grass'] }],
+  [
+    'move array element',
+    { foo: ['all', 'grass', 'cows', 'eat'] },
+    [{ op: 'move', from: '/foo/1', path: '/foo/3' }],
+    { foo: ['all', 'cows', 'eat', 'grass'] },
+  ],
   ['copy', { foo: { a: 1 } }, [{ op: 'copy', from: '/foo', path: '/bar' }], { foo: { a: 1 }, bar: { a: 1 } }],
-  ['test passes', { baz: 'qux', foo: ['a', 2, 'c'] }, [{ op: 'test', path: '/baz', value: 'qux' }, { op: 'test', path: '/foo/1', value: 2 }], { baz: 'qux', foo: ['a', 2, 'c'] }],
+  [
+    'test passes',
+    { baz: 'qux', foo: ['a', 2, 'c'] },
+    [
+      { op: 'test', path: '/baz', value: 'qux' },
+      { op: 'test', path: '/foo/1', value: 2 },
+    ],
+    { baz: 'qux', foo: ['a', 2, 'c'] },
+  ],
   ['test null on missing key passes', { foo: 1 }, [{ op: 'test', path: '/bar', value: null }], { foo: 1 }],
-  ['escaped keys', { 'a/b': 1, 'm~n': 2 }, [{ op: 'replace', path: '/a~1b', value: 3 }, { op: 'remove', path: '/m~0n' }], { 'a/b': 3 }],
+  [
+    'escaped keys',
+    { 'a/b': 1, 'm~n': 2 },
+    [
+      { op: 'replace', path: '/a~1b', value: 3 },
+      { op: 'remove', path: '/m~0n' },
+    ],
+    { 'a/b': 3 },
+  ],
   [
     'metadata label with slash',
     { metadata: { labels: { 'app.kubernetes.io/name': 'x' } } },
@@ -37,19 +63,74 @@ const ok: Array<[string, JsonValue, JsonValue[], JsonValue]> = [
 ];
 
 const fail: Array<[string, JsonValue, JsonValue[], string]> = [
-  ['add under a missing parent', { foo: 1 }, [{ op: 'add', path: '/a/b', value: 1 }], 'add operation does not apply: doc is missing path: "/a/b": missing value'],
-  ['remove a missing key', { foo: 1 }, [{ op: 'remove', path: '/bar' }], "error in remove for path: '/bar': Unable to remove nonexistent key: bar: missing value"],
-  ['remove out of range', { foo: [1] }, [{ op: 'remove', path: '/foo/3' }], "error in remove for path: '/foo/3': Unable to access invalid index: 3: invalid index referenced"],
-  ['add out of range', { foo: [1] }, [{ op: 'add', path: '/foo/5', value: 1 }], "error in add for path: '/foo/5': Unable to access invalid index: 5: invalid index referenced"],
-  ['add bad index', { foo: [1] }, [{ op: 'add', path: '/foo/x', value: 1 }], `error in add for path: '/foo/x': value was not a proper array index: 'x': strconv.Atoi: parsing "x": invalid syntax`],
-  ['replace missing index', { foo: [1] }, [{ op: 'replace', path: '/foo/1', value: 1 }], 'replace operation does not apply: doc is missing key: /foo/1: missing value'],
-  ['test fails', { baz: 'qux' }, [{ op: 'test', path: '/baz', value: 'bar' }], 'testing value /baz failed: test failed'],
-  ['test missing value on present key', { baz: 'qux' }, [{ op: 'test', path: '/baz' }], 'testing value /baz failed: test failed'],
-  ['move missing from', { a: 1 }, [{ op: 'move', from: '/x', path: '/y' }], "error in move for path: 'x': Unable to remove nonexistent key: x: missing value"],
+  [
+    'add under a missing parent',
+    { foo: 1 },
+    [{ op: 'add', path: '/a/b', value: 1 }],
+    'add operation does not apply: doc is missing path: "/a/b": missing value',
+  ],
+  [
+    'remove a missing key',
+    { foo: 1 },
+    [{ op: 'remove', path: '/bar' }],
+    "error in remove for path: '/bar': Unable to remove nonexistent key: bar: missing value",
+  ],
+  [
+    'remove out of range',
+    { foo: [1] },
+    [{ op: 'remove', path: '/foo/3' }],
+    "error in remove for path: '/foo/3': Unable to access invalid index: 3: invalid index referenced",
+  ],
+  [
+    'add out of range',
+    { foo: [1] },
+    [{ op: 'add', path: '/foo/5', value: 1 }],
+    "error in add for path: '/foo/5': Unable to access invalid index: 5: invalid index referenced",
+  ],
+  [
+    'add bad index',
+    { foo: [1] },
+    [{ op: 'add', path: '/foo/x', value: 1 }],
+    `error in add for path: '/foo/x': value was not a proper array index: 'x': strconv.Atoi: parsing "x": invalid syntax`,
+  ],
+  [
+    'replace missing index',
+    { foo: [1] },
+    [{ op: 'replace', path: '/foo/1', value: 1 }],
+    'replace operation does not apply: doc is missing key: /foo/1: missing value',
+  ],
+  [
+    'test fails',
+    { baz: 'qux' },
+    [{ op: 'test', path: '/baz', value: 'bar' }],
+    'testing value /baz failed: test failed',
+  ],
+  [
+    'test missing value on present key',
+    { baz: 'qux' },
+    [{ op: 'test', path: '/baz' }],
+    'testing value /baz failed: test failed',
+  ],
+  [
+    'move missing from',
+    { a: 1 },
+    [{ op: 'move', from: '/x', path: '/y' }],
+    "error in move for path: 'x': Unable to remove nonexistent key: x: missing value",
+  ],
   ['unknown op', { a: 1 }, [{ op: 'frob', path: '/a' }], 'Unexpected kind: frob'],
   ['missing op', { a: 1 }, [{ path: '/a' }], 'Unexpected kind: unknown'],
-  ['missing path', { a: 1 }, [{ op: 'replace', value: 1 }], 'replace operation failed to decode path: operation missing path field: missing value'],
-  ['copy missing destination parent', { a: 1 }, [{ op: 'copy', from: '/a', path: '/x/y' }], 'copy operation does not apply: doc is missing destination path: /x/y: missing value'],
+  [
+    'missing path',
+    { a: 1 },
+    [{ op: 'replace', value: 1 }],
+    'replace operation failed to decode path: operation missing path field: missing value',
+  ],
+  [
+    'copy missing destination parent',
+    { a: 1 },
+    [{ op: 'copy', from: '/a', path: '/x/y' }],
+    'copy operation does not apply: doc is missing destination path: /x/y: missing value',
+  ],
 ];
 
 describe('applyJsonPatch', () => {
@@ -58,7 +139,10 @@ describe('applyJsonPatch', () => {
   }
   for (const [name, doc, ops, message] of fail) {
     it(`fails: ${name}`, () => {
-      assert.throws(() => applyJsonPatch(doc, ops as never), (e: unknown) => e instanceof JsonPatchError && e.message === message);
+      assert.throws(
+        () => applyJsonPatch(doc, ops as never),
+        (e: unknown) => e instanceof JsonPatchError && e.message === message,
+      );
     });
   }
   it('does not modify its input', () => {
@@ -84,7 +168,9 @@ describe('patchWithJsonPatch', () => {
     assert.throws(
       () => patchWithJsonPatch({}, { op: 'add' }),
       (e: unknown) =>
-        e instanceof StatusError && e.code === 400 && e.status.message === 'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
+        e instanceof StatusError &&
+        e.code === 400 &&
+        e.status.message === 'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
     );
   });
   it('caps the number of operations with 413', () => {
@@ -94,7 +180,8 @@ describe('patchWithJsonPatch', () => {
       (e: unknown) =>
         e instanceof StatusError &&
         e.code === 413 &&
-        e.status.message === 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001',
+        e.status.message ===
+          'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001',
     );
   });
 });

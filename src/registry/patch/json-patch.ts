@@ -28,7 +28,8 @@ type Got = { ok: true; value: string } | { ok: false; err: string };
 function readString(op: JsonPatchOperation, field: 'path' | 'from', missing: string): Got {
   const v = op[field];
   if (v === undefined || v === null) return { ok: false, err: `${missing}: ${MISSING}` };
-  if (typeof v !== 'string') return { ok: false, err: `json: cannot unmarshal ${goJsonKind(v)} into Go value of type string` };
+  if (typeof v !== 'string')
+    return { ok: false, err: `json: cannot unmarshal ${goJsonKind(v)} into Go value of type string` };
   return { ok: true, value: v };
 }
 
@@ -42,7 +43,8 @@ function goJsonKind(v: unknown): string {
 function atoi(s: string): { ok: true; n: number } | { ok: false; err: string } {
   if (!/^[+-]?\d+$/.test(s)) return { ok: false, err: `strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax` };
   const n = Number(s);
-  if (!Number.isSafeInteger(n)) return { ok: false, err: `strconv.Atoi: parsing ${JSON.stringify(s)}: value out of range` };
+  if (!Number.isSafeInteger(n))
+    return { ok: false, err: `strconv.Atoi: parsing ${JSON.stringify(s)}: value out of range` };
   return { ok: true, n };
 }
 
@@ -205,7 +207,8 @@ function applyOne(state: { root: JsonValue }, op: JsonPatchOperation): string | 
       }
       const f = findObject(state.root, p.value);
       if (!f) return `replace operation does not apply: doc is missing path: ${p.value}: ${MISSING}`;
-      if ('err' in f.con.get(f.key)) return `replace operation does not apply: doc is missing key: ${p.value}: ${MISSING}`;
+      if ('err' in f.con.get(f.key))
+        return `replace operation does not apply: doc is missing key: ${p.value}: ${MISSING}`;
       const e = f.con.set(f.key, asValue());
       return e === undefined ? undefined : `error in remove for path: '${p.value}': ${e}`;
     }

@@ -76,7 +76,8 @@ function lookup(ctx: Ctx, path: string, key: string): { strategy: string; mergeK
     if (strategies[0] === 'retainKeys') strategy = strategies[1] as string;
     else if (strategies[1] === 'retainKeys') strategy = strategies[0] as string;
     else throw new StrategicMergeError(`unexpected patch strategy: [${strategies.join(' ')}]`);
-  } else if (strategies.length > 2) throw new StrategicMergeError(`unexpected patch strategy: [${strategies.join(' ')}]`);
+  } else if (strategies.length > 2)
+    throw new StrategicMergeError(`unexpected patch strategy: [${strategies.join(' ')}]`);
   return { strategy, mergeKey: meta?.patchMergeKey ?? '' };
 }
 
@@ -127,7 +128,8 @@ function mergeMap(original: JsonObject | null, patch: JsonObject, path: string, 
     }
     const { strategy, mergeKey } = lookup(ctx, path, key);
     if (kind === 'map') {
-      orig[key] = strategy === 'replace' ? patchV : mergeMap(current as JsonObject, patchV as JsonObject, join(path, key), ctx);
+      orig[key] =
+        strategy === 'replace' ? patchV : mergeMap(current as JsonObject, patchV as JsonObject, join(path, key), ctx);
     } else if (kind === 'slice') {
       orig[key] = mergeSliceHandler(current, patchV, strategy, mergeKey, isDeleteList, join(path, key), ctx);
     } else {
@@ -255,7 +257,9 @@ function mergeSlice(
     [original, patch] = mergeSliceWithSpecialElements(original, patch, mergeKey);
     merged = mergeSliceWithoutSpecialElements([...original], patch, mergeKey, path, ctx);
   }
-  const [patchItems, serverOnly] = mergeKey ? partitionMaps(merged, patch, mergeKey) : partitionPrimitives(merged, patch);
+  const [patchItems, serverOnly] = mergeKey
+    ? partitionMaps(merged, patch, mergeKey)
+    : partitionPrimitives(merged, patch);
   return normalizeElementOrder(patchItems, serverOnly, patch, original, mergeKey, kind);
 }
 

@@ -22,6 +22,8 @@ import { objectResponse } from '../respond.ts';
 import type { RequestInfo } from '../request-info.ts';
 import { partialObjectMetadata, toTable } from './table.ts';
 import { watchStream } from './watch.ts';
+import { fieldManagerOf } from './patch.ts';
+import { updateManagedFields } from '../../registry/apply/managed-fields.ts';
 
 /** What the REST handler needs. */
 export interface RestDeps {
@@ -43,6 +45,7 @@ export type PatchApplier = (args: {
   contentType: string;
   body: Buffer;
   dryRun: boolean;
+  admit?: (obj: KubernetesObject, old: KubernetesObject | undefined) => void | Promise<void>;
 }) => Promise<{ status: number; object: KubernetesObject }>;
 
 function parseDryRun(values: string[]): boolean {
@@ -163,14 +166,20 @@ async function storedVerb(
       const dryRun = parseDryRun(q.getAll('dryRun'));
       const obj = await readObject(req);
       checkKind(served, obj);
-      const created = await store.create(ns, obj, { dryRun });
+      const managed = updateManagedFields(undefined, obj, fieldManagerOf(req), 'Update', now);
+      const created = await store.create(ns, managed, { dryRun, admit: admission(served, req) });
       return objectResponse(201, render(store, created, output, now), output.format);
     }
     case 'update': {
       const dryRun = parseDryRun(q.getAll('dryRun'));
       const obj = await readObject(req);
       checkKind(served, obj);
-      const updated = await store.update(ns, info.name, obj, { dryRun });
+      const manager = fieldManagerOf(req);
+      const updated = await store.update(ns, info.name, obj, {
+        dryRun,
+        admit: admission(served, req),
+        managedFields: (next, current) => updateManagedFields(current, next, manager, 'Update', now),
+      });
       return objectResponse(200, render(store, updated, output, now), output.format);
     }
     case 'patch': {
@@ -184,6 +193,7 @@ async function storedVerb(
         contentType: (header(req, 'content-type') ?? '').split(';')[0]!.trim(),
         body: await req.body(),
         dryRun,
+        admit: admission(served, req),
       });
       return objectResponse(result.status, render(store, result.object, output, now), output.format);
     }
@@ -212,6 +222,11 @@ async function storedVerb(
     default:
       throw methodNotSupported(store.gr, info.verb);
   }
+}
+
+function admission(served: ServedResource, req: ApiRequest) {
+  const admit = served.admit;
+  return admit ? (obj: KubernetesObject, old: KubernetesObject | undefined) => admit(req, obj, old) : undefined;
 }
 
 async function deleteOptions(req: ApiRequest): Promise<DeleteOptions> {

@@ -46,6 +46,10 @@ async function orUndefined<T>(p: Promise<T | undefined>): Promise<T | undefined>
   }
 }
 
+function fail(message: string, effects: ValidationEffects, cause?: unknown): never {
+  throw new ServiceAccountAuthenticationError(message, effects, cause === undefined ? undefined : { cause });
+}
+
 /** Builds the bound-token validator over the cluster lookups and a clock (Unix ms). */
 export function newBoundTokenValidator(
   getter: ServiceAccountTokenGetter,
@@ -66,13 +70,12 @@ export function newBoundTokenValidator(
 
     async validate(_token: string, claims: PublicClaims, priv: BoundPrivateClaims, effects: ValidationEffects) {
       const nowMs = now();
-      const fail = (message: string, cause?: unknown): never => {
-        throw new ServiceAccountAuthenticationError(message, effects, { cause });
-      };
-      if (claims.nbf !== undefined && nowMs + LEEWAY_MS < claims.nbf * 1000) fail('service account token is not valid yet');
-      if (claims.exp !== undefined && nowMs - LEEWAY_MS > claims.exp * 1000) fail('service account token has expired');
+      if (claims.nbf !== undefined && nowMs + LEEWAY_MS < claims.nbf * 1000)
+        fail('service account token is not valid yet', effects);
+      if (claims.exp !== undefined && nowMs - LEEWAY_MS > claims.exp * 1000)
+        fail('service account token has expired', effects);
       if (claims.iat !== undefined && nowMs + LEEWAY_MS < claims.iat * 1000) {
-        fail('service account token is issued in the future');
+        fail('service account token is issued in the future', effects);
       }
 
       const cutoff = nowMs - LEEWAY_MS;
@@ -81,32 +84,33 @@ export function newBoundTokenValidator(
       try {
         sa = await getter.getServiceAccount(namespace, saRef.name);
       } catch (err) {
-        return fail((err as Error).message, err);
+        return fail((err as Error).message, effects, err);
       }
-      if (!sa) return fail(`serviceaccounts "${saRef.name}" not found`);
+      if (!sa) return fail(`serviceaccounts "${saRef.name}" not found`, effects);
       const saUID = sa.metadata.uid ?? '';
-      if (saUID !== saRef.uid) fail(`service account UID (${saUID}) does not match claim (${saRef.uid})`);
+      if (saUID !== saRef.uid) fail(`service account UID (${saUID}) does not match claim (${saRef.uid})`, effects);
       if (deletedBefore(sa.metadata.deletionTimestamp, cutoff)) {
-        fail(`service account ${namespace}/${saRef.name} has been deleted`);
+        fail(`service account ${namespace}/${saRef.name} has been deleted`, effects);
       }
 
       if (secretRef) {
         const secret = await orUndefined(getter.getSecret(namespace, secretRef.name));
-        if (!secret) return fail(INVALIDATED);
+        if (!secret) return fail(INVALIDATED, effects);
         const uid = secret.metadata.uid ?? '';
         if (uid !== secretRef.uid) {
-          fail(`secret UID (${uid}) does not match service account secret ref claim (${secretRef.uid})`);
+          fail(`secret UID (${uid}) does not match service account secret ref claim (${secretRef.uid})`, effects);
         }
-        if (deletedBefore(secret.metadata.deletionTimestamp, cutoff)) fail(INVALIDATED);
+        if (deletedBefore(secret.metadata.deletionTimestamp, cutoff)) fail(INVALIDATED, effects);
       }
 
       const info: ServiceAccountInfo = { namespace, name: saRef.name, uid: saRef.uid };
       if (podRef) {
         const pod = await orUndefined(getter.getPod(namespace, podRef.name));
-        if (!pod) return fail(INVALIDATED);
+        if (!pod) return fail(INVALIDATED, effects);
         const uid = pod.metadata.uid ?? '';
-        if (uid !== podRef.uid) fail(`pod UID (${uid}) does not match service account pod ref claim (${podRef.uid})`);
-        if (deletedBefore(pod.metadata.deletionTimestamp, cutoff)) fail(INVALIDATED);
+        if (uid !== podRef.uid)
+          fail(`pod UID (${uid}) does not match service account pod ref claim (${podRef.uid})`, effects);
+        if (deletedBefore(pod.metadata.deletionTimestamp, cutoff)) fail(INVALIDATED, effects);
         info.podName = podRef.name;
         info.podUID = podRef.uid;
       }
@@ -115,12 +119,12 @@ export function newBoundTokenValidator(
         if (!podRef) {
           // Node-bound: the node must still exist; pod-bound tokens only carry node info and are not looked up.
           const node = await orUndefined(getter.getNode(nodeRef.name));
-          if (!node) return fail(INVALIDATED);
+          if (!node) return fail(INVALIDATED, effects);
           const uid = node.metadata.uid ?? '';
           if (uid !== nodeRef.uid) {
-            fail(`node UID (${uid}) does not match service account node ref claim (${nodeRef.uid})`);
+            fail(`node UID (${uid}) does not match service account node ref claim (${nodeRef.uid})`, effects);
           }
-          if (deletedBefore(node.metadata.deletionTimestamp, cutoff)) fail(INVALIDATED);
+          if (deletedBefore(node.metadata.deletionTimestamp, cutoff)) fail(INVALIDATED, effects);
         }
         info.nodeName = nodeRef.name;
         info.nodeUID = nodeRef.uid;
@@ -136,4 +140,3 @@ export function newBoundTokenValidator(
     },
   };
 }
-

@@ -38,6 +38,12 @@ export interface JwtAuthenticatorOptions<P> {
   /** The API audiences (implicit audiences); empty disables audience enforcement. */
   implicitAudiences: readonly string[];
   validator: ClaimsValidator<P>;
+  /**
+   * How many signature-verified tokens to remember (default 1024; 0 disables). Verifying a signature and decoding
+   * claims is a pure function of the token and the (immutable) keys, so a token seen again skips straight to the
+   * issuer, audience, time and object checks, which still run every time. Only verified tokens are remembered.
+   */
+  verifiedTokenCacheSize?: number;
 }
 
 /** Upstream's message when a token names a kid we do not have (or we have no keys at all). */
@@ -49,8 +55,11 @@ export class ServiceAccountJwtAuthenticator<P> implements TokenAuthenticator {
   readonly #keys: PublicKeysGetter;
   readonly #implicitAudiences: readonly string[];
   readonly #validator: ClaimsValidator<P>;
+  readonly #verifiedLimit: number;
+  readonly #verified = new Map<string, { claims: PublicClaims; priv: P }>();
 
   constructor(options: JwtAuthenticatorOptions<P>) {
+    this.#verifiedLimit = options.verifiedTokenCacheSize ?? 1024;
     this.#issuers = new Set(options.issuers);
     this.#keys = options.keys;
     this.#implicitAudiences = [...options.implicitAudiences];
@@ -59,35 +68,13 @@ export class ServiceAccountJwtAuthenticator<P> implements TokenAuthenticator {
 
   async authenticateToken(token: string, audiences?: string[]): Promise<ServiceAccountAuthResponse | null> {
     if (typeof token !== 'string') return null;
-    const parsed = parseServiceAccountJws(token, this.#issuers);
-    if (!parsed) return null;
-
-    const keys = this.#keys.keysFor(parsed.kid);
-    if (keys.length === 0) throw new AuthenticationError(NO_KEYS_FOUND);
-
-    let claims: PublicClaims | undefined;
-    let priv: P | undefined;
-    const errors: string[] = [];
-    for (const key of keys) {
-      if (parsed.critical || !verifySignature(key, parsed.alg, parsed.signingInput, parsed.signature)) {
-        errors.push(CRYPTO_FAILURE);
-        continue;
-      }
-      try {
-        const { payload } = parsed;
-        if (payload.duplicateKey !== undefined) {
-          throw new ClaimDecodeError(`json: duplicate key '${payload.duplicateKey}' in object`);
-        }
-        const obj = payload.value as Record<string, unknown>;
-        claims = decodePublicClaims(obj);
-        priv = this.#validator.decodePrivate(obj);
-        break;
-      } catch (err) {
-        if (!(err instanceof ClaimDecodeError)) throw err;
-        errors.push(err.message);
-      }
+    const known = this.#verified.get(token);
+    const { claims, priv } = known ?? this.#verify(token) ?? {};
+    if (!claims || priv === undefined) return null;
+    if (!known && this.#verifiedLimit > 0) {
+      if (this.#verified.size >= this.#verifiedLimit) this.#verified.delete(this.#verified.keys().next().value!);
+      this.#verified.set(token, { claims, priv });
     }
-    if (!claims || priv === undefined) throw new AuthenticationError(aggregateMessage(errors));
 
     // The pre-check read an unverified, case-insensitive `iss`; the verified one must match exactly.
     if (!this.#issuers.has(claims.iss)) throw new AuthenticationError(`token issuer ${goQuote(claims.iss)} is invalid`);
@@ -116,6 +103,33 @@ export class ServiceAccountJwtAuthenticator<P> implements TokenAuthenticator {
       warnings: effects.warnings,
     };
   }
+
+  /** Parse, kid lookup, signature and claim decoding: undefined when the token is not ours, throws when invalid. */
+  #verify(token: string): { claims: PublicClaims; priv: P } | undefined {
+    const parsed = parseServiceAccountJws(token, this.#issuers);
+    if (!parsed) return undefined;
+    const keys = this.#keys.keysFor(parsed.kid);
+    if (keys.length === 0) throw new AuthenticationError(NO_KEYS_FOUND);
+    const errors: string[] = [];
+    for (const key of keys) {
+      if (parsed.critical || !verifySignature(key, parsed.alg, parsed.signingInput, parsed.signature)) {
+        errors.push(CRYPTO_FAILURE);
+        continue;
+      }
+      try {
+        const { payload } = parsed;
+        if (payload.duplicateKey !== undefined) {
+          throw new ClaimDecodeError(`json: duplicate key '${payload.duplicateKey}' in object`);
+        }
+        const obj = payload.value as Record<string, unknown>;
+        return { claims: decodePublicClaims(obj), priv: this.#validator.decodePrivate(obj) };
+      } catch (err) {
+        if (!(err instanceof ClaimDecodeError)) throw err;
+        errors.push(err.message);
+      }
+    }
+    throw new AuthenticationError(aggregateMessage(errors));
+  }
 }
 
 /** Inputs of the bound (TokenRequest) token authenticator. */
@@ -126,6 +140,8 @@ export interface BoundAuthenticatorOptions {
   apiAudiences: readonly string[];
   getter: ServiceAccountTokenGetter;
   now?: () => number;
+  /** See JwtAuthenticatorOptions.verifiedTokenCacheSize. */
+  verifiedTokenCacheSize?: number;
 }
 
 /** The bound service-account token authenticator (third in upstream's token union). */
@@ -137,6 +153,7 @@ export function newBoundServiceAccountAuthenticator(
     keys: options.keys,
     implicitAudiences: options.apiAudiences,
     validator: newBoundTokenValidator(options.getter, options.now),
+    verifiedTokenCacheSize: options.verifiedTokenCacheSize,
   });
 }
 
@@ -144,6 +161,8 @@ export function newBoundServiceAccountAuthenticator(
 export interface LegacyAuthenticatorOptions extends LegacyValidatorOptions {
   keys: PublicKeysGetter | KeySet;
   apiAudiences: readonly string[];
+  /** See JwtAuthenticatorOptions.verifiedTokenCacheSize. */
+  verifiedTokenCacheSize?: number;
 }
 
 /** The legacy service-account token authenticator (second in upstream's token union). */
@@ -155,5 +174,6 @@ export function newLegacyServiceAccountAuthenticator(
     keys: options.keys,
     implicitAudiences: options.apiAudiences,
     validator: newLegacyTokenValidator(options),
+    verifiedTokenCacheSize: options.verifiedTokenCacheSize,
   });
 }

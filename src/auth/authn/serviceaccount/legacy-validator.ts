@@ -7,7 +7,7 @@ import type { Secret } from '../../../api/core-v1.ts';
 import { stringClaim } from './claims-decode.ts';
 import type { LegacyTokenUsageRecorder, SecretGetter, ServiceAccountGetter } from './ports.ts';
 import { splitUsername } from './user-info.ts';
-import { type ClaimsValidator, ServiceAccountAuthenticationError } from './validator.ts';
+import { type ClaimsValidator, ServiceAccountAuthenticationError, type ValidationEffects } from './validator.ts';
 
 /** Label the cleaner sets to invalidate an auto-generated token. */
 export const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
@@ -43,6 +43,10 @@ function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+function fail(message: string, effects: ValidationEffects, cause?: unknown): never {
+  throw new ServiceAccountAuthenticationError(message, effects, cause === undefined ? undefined : { cause });
+}
+
 /** Builds the legacy-token validator. */
 export function newLegacyTokenValidator(options: LegacyValidatorOptions): ClaimsValidator<LegacyPrivateClaims> {
   const { getter, usageRecorder } = options;
@@ -71,15 +75,12 @@ export function newLegacyTokenValidator(options: LegacyValidatorOptions): Claims
     },
 
     async validate(token, claims, priv, effects) {
-      const fail = (message: string, cause?: unknown): never => {
-        throw new ServiceAccountAuthenticationError(message, effects, { cause });
-      };
-      if (!claims.sub) fail('sub claim is missing');
+      if (!claims.sub) fail('sub claim is missing', effects);
       const { namespace, secretName, serviceAccountName, serviceAccountUID } = priv;
-      if (!namespace) fail('namespace claim is missing');
-      if (!secretName) fail('secretName claim is missing');
-      if (!serviceAccountName) fail('serviceAccountName claim is missing');
-      if (!serviceAccountUID) fail('serviceAccountUID claim is missing');
+      if (!namespace) fail('namespace claim is missing', effects);
+      if (!secretName) fail('secretName claim is missing', effects);
+      if (!serviceAccountName) fail('serviceAccountName claim is missing', effects);
+      if (!serviceAccountUID) fail('serviceAccountUID claim is missing', effects);
       let subject: { namespace: string; name: string } | undefined;
       try {
         subject = splitUsername(claims.sub);
@@ -87,7 +88,7 @@ export function newLegacyTokenValidator(options: LegacyValidatorOptions): Claims
         subject = undefined;
       }
       if (!subject || subject.namespace !== namespace || subject.name !== serviceAccountName) {
-        fail('sub claim is invalid');
+        fail('sub claim is invalid', effects);
       }
       const info = { namespace, name: serviceAccountName, uid: serviceAccountUID };
       if (!lookup) return info;
@@ -98,21 +99,22 @@ export function newLegacyTokenValidator(options: LegacyValidatorOptions): Claims
       } catch {
         secret = undefined;
       }
-      if (!secret || secret.metadata.deletionTimestamp) return fail('Token has been invalidated');
+      if (!secret || secret.metadata.deletionTimestamp) return fail('Token has been invalidated', effects);
       const stored = Buffer.from(secret.data?.token ?? '', 'base64');
-      if (!sameToken(stored, token)) fail("Token does not match server's copy");
+      if (!sameToken(stored, token)) fail("Token does not match server's copy", effects);
 
       let sa: Awaited<ReturnType<ServiceAccountGetter['getServiceAccount']>>;
       try {
         sa = await getter.getServiceAccount(namespace, serviceAccountName);
       } catch (err) {
-        return fail((err as Error).message, err);
+        return fail((err as Error).message, effects, err);
       }
-      if (!sa) return fail(`serviceaccounts "${serviceAccountName}" not found`);
-      if (sa.metadata.deletionTimestamp) fail(`ServiceAccount ${namespace}/${serviceAccountName} has been deleted`);
+      if (!sa) return fail(`serviceaccounts "${serviceAccountName}" not found`, effects);
+      if (sa.metadata.deletionTimestamp)
+        fail(`ServiceAccount ${namespace}/${serviceAccountName} has been deleted`, effects);
       const saUID = sa.metadata.uid ?? '';
       if (saUID !== serviceAccountUID) {
-        fail(`ServiceAccount UID (${saUID}) does not match claim (${serviceAccountUID})`);
+        fail(`ServiceAccount UID (${saUID}) does not match claim (${serviceAccountUID})`, effects);
       }
 
       const secretMetaName = secret.metadata.name ?? secretName;
@@ -123,6 +125,7 @@ export function newLegacyTokenValidator(options: LegacyValidatorOptions): Claims
         recordLastUsed(secret);
         fail(
           `the token in secret ${namespace}/${secretName} for service account ${namespace}/${serviceAccountName} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${INVALID_SINCE_LABEL}' label from the secret to temporarily allow use of this token`,
+          effects,
         );
       }
       if ((sa.secrets ?? []).some((ref) => ref.name === secretMetaName)) {

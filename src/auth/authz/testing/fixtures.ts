@@ -26,7 +26,13 @@ export function clusterRole(name: string, ...rules: PolicyRule[]): ClusterRole {
   return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
 }
 
-export function roleBinding(namespace: string, name: string, refKind: string, refName: string, ...subjects: string[]): RoleBinding {
+export function roleBinding(
+  namespace: string,
+  name: string,
+  refKind: string,
+  refName: string,
+  ...subjects: string[]
+): RoleBinding {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',

@@ -91,3 +91,23 @@ AwEHoUQDQgAEaLNEpzbaaNTCkKjBVj7sxpfJ1ifJQGNvcck4nrzcwFRuujwVDDJh
 
 /** The JWKS upstream serves for [RSA_PUBLIC_KEY, EC_PUBLIC_KEY] (openidmetadata_test.go). */
 export const UPSTREAM_KEYSET = `{"keys":[{"use":"sig","kty":"RSA","kid":"JHJehTTTZlsspKHT-GaJxK7Kd1NQgZJu3fyK6K_QDYU","alg":"RS256","n":"249XwEo9k4tM8fMxV7zxOhcrP-WvXn917koM5Qr2ZXs4vo26e4ytdlrV0bQ9SlcLpQVSYjIxNfhTZdDt-ecIzshKuv1gKIxbbLQMOuK1eA_4HALyEkFgmS_tleLJrhc65tKPMGD-pKQ_xhmzRuCG51RoiMgbQxaCyYxGfNLpLAZK9L0Tctv9a0mJmGIYnIOQM4kC1A1I1n3EsXMWmeJUj7OTh_AjjCnMnkgvKT2tpKxYQ59PgDgU8Ssc7RDSmSkLxnrv-OrN80j6xrw0OjEiB4Ycr0PqfzZcvy8efTtFQ_Jnc4Bp1zUtFXt7-QeevePtQ2EcyELXE0i63T1CujRMWw","e":"AQAB"},{"use":"sig","kty":"EC","kid":"SoABiieYuNx4UdqYvZRVeuC6SihxgLrhLy9peHMHpTc","crv":"P-256","alg":"ES256","x":"H6cuzP8XuD5wal6wf9M6xDljTOPLX2i8uIp_C_ASqiI","y":"BlHnikLV9PyEd6gl8k4T_3Wwoh6xd79XLoQTh2PAi1Y"}]}`;
+
+/** A self-signed EC P-256 certificate (test only) and its subject public key. */
+export const EC_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIBdjCCARugAwIBAgIUDKX83JNcC5PIqLMn3NchCweXWy0wCgYIKoZIzj0EAwIw
+DzENMAsGA1UEAwwEdGVzdDAgFw0yNjExMjgxMzAwNDVaGA8yMTI2MTEwNDEzMDA0
+NVowDzENMAsGA1UEAwwEdGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDqx
+Ejj9SrgVsvjyn1A2rrVsWyf7NMXyU57tT9qorBeJSicIqmeOSm2ywK+PR8eFG+if
+ZwCc1A2OF+cfCT3tPnWjUzBRMB0GA1UdDgQWBBR5bm3m/afB/mLYSa/iSQKnK33f
+KzAfBgNVHSMEGDAWgBR5bm3m/afB/mLYSa/iSQKnK33fKzAPBgNVHRMBAf8EBTAD
+AQH/MAoGCCqGSM49BAMCA0kAMEYCIQDMZt5AbPYUoheujCmHimY4qy/HoEQMs5qY
+VNDTldwubwIhAOfoPHpFqj7sNeK0xYs1JB+EWg/k9d3w5lLCYvCAq2P5
+-----END CERTIFICATE-----
+`;
+
+/** The public key inside EC_CERTIFICATE. */
+export const EC_CERTIFICATE_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEOrESOP1KuBWy+PKfUDautWxbJ/s0
+xfJTnu1P2qisF4lKJwiqZ45KbbLAr49Hx4Ub6J9nAJzUDY4X5x8JPe0+dQ==
+-----END PUBLIC KEY-----
+`;
