@@ -61,6 +61,9 @@ export function serverCommand(): Command {
     .option('--external-hostname <host>', 'host used in the default jwks_uri')
     .option('--service-account-issuer-discovery-public', 'serve OIDC discovery to anonymous clients', false)
     .option('--dashboard-idle-timeout <duration>', 'dashboard session idle timeout', '30m')
+    .option('--leader-elect-lease-duration <duration>', 'controller leader lease duration', '15s')
+    .option('--leader-elect-renew-deadline <duration>', 'how long a leader keeps trying to renew before giving up', '10s')
+    .option('--leader-elect-retry-period <duration>', 'interval between lease acquire/renew attempts', '2s')
     .option('-v, --v <level>', 'log verbosity (0-10, kube style) ', '0')
     .option('--log-level <level>', 'log level (trace, debug, info, warn, error)')
     .action(async (flags: Record<string, string | string[] | boolean | undefined>) => {
@@ -95,6 +98,9 @@ export function serverCommand(): Command {
         externalHostname: flags['externalHostname'] as string | undefined,
         serviceAccountIssuerDiscoveryPublic: bool(flags['serviceAccountIssuerDiscoveryPublic']),
         dashboardIdleTimeoutSeconds: parseDuration(flags['dashboardIdleTimeout'] as string),
+        leaderElectLeaseDuration: parseDuration(flags['leaderElectLeaseDuration'] as string),
+        leaderElectRenewDeadline: parseDuration(flags['leaderElectRenewDeadline'] as string),
+        leaderElectRetryPeriod: parseDuration(flags['leaderElectRetryPeriod'] as string),
         logLevel: (flags['logLevel'] as string | undefined) ?? (Number(flags['v']) >= 4 ? 'debug' : 'info'),
       };
       const log = createLogger(opts.logLevel);

@@ -23,6 +23,8 @@ import {
   rolesResource,
 } from './rbac/resources.ts';
 import { type NamespaceGate, Store } from './store.ts';
+import { leaseStrategy, leasesResource } from './coordination/leases.ts';
+import type { Lease } from '../api/coordination-v1.ts';
 
 /** The stores of every kind superkube keeps. */
 export interface Stores {
@@ -37,6 +39,7 @@ export interface Stores {
   clusterRoles: Store<ClusterRole>;
   roleBindings: Store<RoleBinding>;
   clusterRoleBindings: Store<ClusterRoleBinding>;
+  leases: Store<Lease>;
 }
 
 /**
@@ -71,6 +74,7 @@ export function createStores(storage: Storage, clock: Clock): Stores {
     clusterRoles: new Store<ClusterRole>(clusterRolesResource, clusterRoleStrategy, storage, clock),
     roleBindings: ns(roleBindingsResource, roleBindingStrategy),
     clusterRoleBindings: new Store<ClusterRoleBinding>(clusterRoleBindingsResource, clusterRoleBindingStrategy, storage, clock),
+    leases: ns(leasesResource, leaseStrategy),
   };
 }
 

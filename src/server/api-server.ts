@@ -3,7 +3,9 @@
  * controllers and the filter chain, and starts the HTTPS listener. `startApiServer` is what `superkube server` runs
  * and what end-to-end tests start in-process.
  */
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { ServiceAccount } from '../api/core-v1.ts';
 import type { KubernetesObject } from '../api/meta.ts';
 import { notFoundPath } from '../api/status.ts';
@@ -43,6 +45,8 @@ import { withAuthentication } from './filters/with-authentication.ts';
 import { withAuthorization } from './filters/with-authorization.ts';
 import { withImpersonation } from './filters/with-impersonation.ts';
 import { withMaxInflight } from './filters/with-max-inflight.ts';
+import { withMetrics } from './filters/with-metrics.ts';
+import { instrumentStorage, Metrics } from './metrics.ts';
 import { withRecovery } from './filters/with-recovery.ts';
 import { withRequestInfo } from './filters/with-request-info.ts';
 import { withTimeout } from './filters/with-timeout.ts';
@@ -60,6 +64,7 @@ import { registerResources } from './resources.ts';
 import { bootstrapPolicy } from '../controllers/bootstrap-policy.ts';
 import { aggregationController } from '../controllers/aggregation-controller.ts';
 import { tokensController } from '../controllers/tokens-controller.ts';
+import { runLeaderElection } from '../controllers/leader-election.ts';
 
 /** A running API server. */
 export interface ApiServer {
@@ -130,6 +135,8 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       throw new Error('the etcd3 storage backend is not available yet; use --storage-backend sqlite');
     }
     cleanups.push(() => storage.close());
+    const metrics = new Metrics();
+    storage = instrumentStorage(storage, metrics);
     const stores = createStores(storage, clock);
 
     // Service-account keys and token issuing.
@@ -226,17 +233,41 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     const onControllerError = (err: unknown) => log.warn({ err }, 'controller error');
     const policyFollower = followPolicy(stores, policy, onControllerError);
     cleanups.push(() => policyFollower.stop());
-    const controllers: Controller[] = [];
-    await bootstrapPolicy(stores, log);
-    const recorder = new EventRecorder(stores.events, clock, 'superkube', onControllerError);
-    controllers.push(namespaceController(stores, ca.certPem, onControllerError));
-    controllers.push(nodeController(stores, clock, recorder, onControllerError));
-    controllers.push(aggregationController(stores, onControllerError));
-    controllers.push(tokensController(stores, keys.signingKey!, ca.certPem, onControllerError));
-    cleanups.push(() => {
-      for (const c of controllers) c.stop();
-    });
     await ensureNamespaces(stores);
+    await bootstrapPolicy(stores, log);
+    // Controllers run on one replica at a time: the holder of the controllers' lease.
+    let controllers: Controller[] = [];
+    const recorder = new EventRecorder(stores.events, clock, 'superkube', onControllerError);
+    const stopControllers = () => {
+      for (const c of controllers) c.stop();
+      controllers = [];
+    };
+    const election = runLeaderElection(stores.leases, clock, {
+      namespace: 'kube-system',
+      name: 'superkube-controllers',
+      identity: `${hostname()}_${randomUUID()}`,
+      leaseDurationMs: opts.leaderElectLeaseDuration * 1000,
+      renewDeadlineMs: opts.leaderElectRenewDeadline * 1000,
+      retryPeriodMs: opts.leaderElectRetryPeriod * 1000,
+      onStartedLeading: () => {
+        log.info({}, 'became the controller leader');
+        controllers = [
+          namespaceController(stores, ca.certPem, onControllerError),
+          nodeController(stores, clock, recorder, onControllerError),
+          aggregationController(stores, onControllerError),
+          tokensController(stores, keys.signingKey!, ca.certPem, onControllerError),
+        ];
+      },
+      onStoppedLeading: () => {
+        log.info({}, 'stopped leading the controllers');
+        stopControllers();
+      },
+      onError: onControllerError,
+    });
+    cleanups.push(async () => {
+      await election.stop();
+      stopControllers();
+    });
     await policyFollower.synced;
 
     // The chain.
@@ -266,6 +297,10 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
         return { status: 200, headers: { 'content-type': OPENID_CONFIG_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL }, body: oidc.configJson };
       if (oidc && req.path === JWKS_PATH)
         return { status: 200, headers: { 'content-type': JWKS_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL }, body: oidc.keysetJson };
+      if (req.path === '/metrics') {
+        const m = await metrics.render();
+        return { status: 200, headers: { 'content-type': m.contentType }, body: m.body };
+      }
       if (req.path === '/openapi/v2')
         return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: '' };
       throw notFoundPath();
@@ -273,12 +308,13 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     const audit: AuditSink = fileAuditSink(paths.auditLog);
     cleanups.push(() => audit.close());
     let h: Handler = router;
-    h = withAuthorization(h, authorizer);
+    h = withAuthorization(h, authorizer, (decision) => metrics.authorizations.inc({ decision }));
     h = withTimeout(h, opts.requestTimeout * 1000);
-    h = withMaxInflight(h, opts.maxRequestsInflight);
+    h = withMaxInflight(h, opts.maxRequestsInflight, (n) => metrics.inflight.set(n));
     h = withImpersonation(h, authorizer);
-    h = withAuthentication(h, authenticate, log);
+    h = withAuthentication(h, authenticate, log, (result) => metrics.authentications.inc({ result }));
     h = withAudit(h, audit);
+    h = withMetrics(h, metrics);
     h = withRequestInfo(h);
     const handler = withRecovery(h, log);
 

@@ -36,6 +36,10 @@ export interface ServerOptions {
   tokenCacheTtlMs: number;
   bookmarkIntervalMs: number;
   dashboardIdleTimeoutSeconds: number;
+  /** Controller leader election (kube-controller-manager's --leader-elect-* flags), in seconds. */
+  leaderElectLeaseDuration: number;
+  leaderElectRenewDeadline: number;
+  leaderElectRetryPeriod: number;
 }
 
 /** Defaults for every option but the data directory. */
@@ -62,5 +66,8 @@ export function defaultOptions(dataDir: string): ServerOptions {
     tokenCacheTtlMs: 10_000,
     bookmarkIntervalMs: 60_000,
     dashboardIdleTimeoutSeconds: 1800,
+    leaderElectLeaseDuration: 15,
+    leaderElectRenewDeadline: 10,
+    leaderElectRetryPeriod: 2,
   };
 }

@@ -41,6 +41,7 @@ export function registerResources(resources: ApiResources, stores: Stores, h: Vi
   resources.add({ ...stored(stores.clusterRoles as never), admit: h.rbacAdmission('clusterroles') });
   resources.add({ ...stored(stores.roleBindings as never), admit: h.rbacAdmission('rolebindings') });
   resources.add({ ...stored(stores.roles as never), admit: h.rbacAdmission('roles') });
+  resources.add(stored(stores.leases as never));
   const authn = 'authentication.k8s.io';
   resources.add({ def: virtual(authn, 'v1', 'selfsubjectreviews', 'SelfSubjectReview'), create: h.selfSubjectReview('v1') });
   resources.add({ def: virtual(authn, 'v1', 'tokenreviews', 'TokenReview'), create: h.tokenReview });

@@ -12,10 +12,16 @@ import type { Logger } from '../logger.ts';
 export type RequestAuthenticate = (headers: HeaderAccessor) => Promise<RequestAuthenticationResult>;
 
 /** Sets ctx.user (and audiences), or answers 401. The Authorization header is removed after success. */
-export function withAuthentication(next: Handler, authenticate: RequestAuthenticate, log: Logger): Handler {
+export function withAuthentication(
+  next: Handler,
+  authenticate: RequestAuthenticate,
+  log: Logger,
+  observe: (result: 'success' | 'anonymous' | 'error') => void = () => {},
+): Handler {
   return async (req) => {
     const result = await authenticate({ getAll: (name) => headerValues(req, name.toLowerCase()) });
     req.ctx.warnings.push(...result.warnings);
+    observe(!result.ok ? 'error' : result.anonymous ? 'anonymous' : 'success');
     if (!result.ok) {
       req.ctx.authenticationError = result.reason;
       log.info({ auditID: req.ctx.auditId, reason: result.reason }, 'Unable to authenticate the request');

@@ -26,7 +26,11 @@ export function attributesOf(user: UserInfo, info: RequestInfo): Attributes {
 }
 
 /** Authorizes ctx.user for ctx.requestInfo. */
-export function withAuthorization(next: Handler, authorizer: Authorizer): Handler {
+export function withAuthorization(
+  next: Handler,
+  authorizer: Authorizer,
+  observe: (decision: 'allowed' | 'denied' | 'error') => void = () => {},
+): Handler {
   return (req) => {
     const attrs = attributesOf(req.ctx.user!, req.ctx.requestInfo!);
     const result = authorizer.authorize(attrs);
@@ -34,6 +38,7 @@ export function withAuthorization(next: Handler, authorizer: Authorizer): Handle
       decision: result.decision === 'Allow' ? 'allow' : 'forbid',
       reason: result.reason,
     };
+    observe(result.decision === 'Allow' ? 'allowed' : result.error ? 'error' : 'denied');
     if (result.decision === 'Allow') return next(req);
     if (result.error) throw internalError(result.error.message);
     throw forbiddenStatusError(attrs, result.reason);
