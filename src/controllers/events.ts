@@ -18,7 +18,13 @@ export class EventRecorder {
   }
 
   /** Records `reason`/`message` about `obj` (which must be namespaced or a namespace-less kind recorded in default). */
-  async record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+  async record(
+    obj: KubernetesObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component = this.component,
+  ): Promise<void> {
     const ns = obj.metadata.namespace || 'default';
     const now = formatTime(this.clock.now());
     const ref: ObjectReference = {
@@ -34,13 +40,13 @@ export class EventRecorder {
       involvedObject: ref,
       reason,
       message,
-      source: { component: this.component },
+      source: { component },
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
       type,
       eventTime: null,
-      reportingComponent: this.component,
+      reportingComponent: component,
       reportingInstance: '',
     };
     try {

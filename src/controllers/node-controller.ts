@@ -105,7 +105,13 @@ export function nodeController(stores: Stores, clock: Clock, events: EventRecord
       };
       return p;
     }, { trusted: true });
-    void events.record(running, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${NODE_NAME}`);
+    // The events a scheduler and kubelet would record, so `kubectl describe pod` reads as on a real cluster.
+    await events.record(running, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${NODE_NAME}`, 'default-scheduler');
+    for (const c of running.spec?.containers ?? []) {
+      await events.record(running, 'Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine (simulated)`, 'kubelet');
+      await events.record(running, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet');
+      await events.record(running, 'Normal', 'Started', `Started container ${c.name} (simulated: superkube runs no containers)`, 'kubelet');
+    }
     return 'done';
   }, (_k, err) => onError(err));
 
