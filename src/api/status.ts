@@ -93,7 +93,8 @@ export function conflict(gr: GroupResource, name: string, why: string): StatusEr
 }
 
 /** The optimistic-concurrency message Kubernetes uses for a stale resourceVersion. */
-export const OBJECT_MODIFIED = 'the object has been modified; please apply your changes to the latest version and try again';
+export const OBJECT_MODIFIED =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 /** One field error, as validation returns it (field.Error). */
 export interface FieldError {
@@ -210,10 +211,15 @@ export function forbiddenMessage(message: string, details?: StatusDetails): Stat
 
 /** 405 MethodNotAllowed. */
 export function methodNotSupported(gr: GroupResource, action: string): StatusError {
-  return failure(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${qualifiedResource(gr)}"`, {
-    ...(gr.group ? { group: gr.group } : {}),
-    kind: gr.resource,
-  });
+  return failure(
+    405,
+    'MethodNotAllowed',
+    `${action} is not supported on resources of kind "${qualifiedResource(gr)}"`,
+    {
+      ...(gr.group ? { group: gr.group } : {}),
+      kind: gr.resource,
+    },
+  );
 }
 
 /** 404 for an unknown path: `the server could not find the requested resource`. */

@@ -12,13 +12,15 @@ program.addCommand(serverCommand(), { isDefault: false });
 
 program
   .command('kubeconfig')
-  .description("print the admin kubeconfig (like `microk8s config`)")
+  .description('print the admin kubeconfig (like `microk8s config`)')
   .option('--data-dir <dir>', 'data directory', defaultDataDir())
   .action((flags: { dataDir: string }) => {
     try {
       process.stdout.write(readFileSync(dataDirPaths(flags.dataDir).kubeconfig, 'utf8'));
     } catch {
-      process.stderr.write(`superkube: no kubeconfig in ${flags.dataDir}; start the server once first (superkube server)\n`);
+      process.stderr.write(
+        `superkube: no kubeconfig in ${flags.dataDir}; start the server once first (superkube server)\n`,
+      );
       process.exit(1);
     }
   });

@@ -46,23 +46,47 @@ export function serverCommand(): Command {
     .option('--etcd-cafile <file>', 'CA bundle for etcd TLS')
     .option('--etcd-certfile <file>', 'client certificate for etcd TLS')
     .option('--etcd-keyfile <file>', 'client key for etcd TLS')
-    .option('--max-requests-inflight <n>', 'concurrent non-watch requests before 429 (0: unlimited)', String(d.maxRequestsInflight))
+    .option(
+      '--max-requests-inflight <n>',
+      'concurrent non-watch requests before 429 (0: unlimited)',
+      String(d.maxRequestsInflight),
+    )
     .option('--request-timeout <duration>', 'time a non-watch request may take', '60s')
-    .option('--min-request-timeout <seconds>', 'minimum watch duration without timeoutSeconds', String(d.minRequestTimeout))
+    .option(
+      '--min-request-timeout <seconds>',
+      'minimum watch duration without timeoutSeconds',
+      String(d.minRequestTimeout),
+    )
     .option('--token-auth-file <file>', 'static token file (default: <data-dir>/known_tokens.csv)')
     .option('--anonymous-auth [bool]', 'allow requests without credentials as system:anonymous', 'true')
-    .option('--service-account-issuer <url>', 'issuer of service-account tokens (repeatable; the first signs)', repeat, [])
+    .option(
+      '--service-account-issuer <url>',
+      'issuer of service-account tokens (repeatable; the first signs)',
+      repeat,
+      [],
+    )
     .option('--service-account-key-file <file>', 'PEM file with verification keys (repeatable)', repeat, [])
-    .option('--service-account-signing-key-file <file>', 'private key signing service-account tokens (default: <data-dir>/sa.key)')
+    .option(
+      '--service-account-signing-key-file <file>',
+      'private key signing service-account tokens (default: <data-dir>/sa.key)',
+    )
     .option('--api-audiences <aud>', 'audiences of the API (default: the issuers)', collect, [])
     .option('--service-account-max-token-expiration <duration>', 'cap of TokenRequest durations (0: none)', '0')
-    .option('--service-account-extend-token-expiration [bool]', 'extend projected tokens of pods as upstream does', 'true')
+    .option(
+      '--service-account-extend-token-expiration [bool]',
+      'extend projected tokens of pods as upstream does',
+      'true',
+    )
     .option('--service-account-jwks-uri <url>', 'jwks_uri of the OIDC discovery document')
     .option('--external-hostname <host>', 'host used in the default jwks_uri')
     .option('--service-account-issuer-discovery-public', 'serve OIDC discovery to anonymous clients', false)
     .option('--dashboard-idle-timeout <duration>', 'dashboard session idle timeout', '30m')
     .option('--leader-elect-lease-duration <duration>', 'controller leader lease duration', '15s')
-    .option('--leader-elect-renew-deadline <duration>', 'how long a leader keeps trying to renew before giving up', '10s')
+    .option(
+      '--leader-elect-renew-deadline <duration>',
+      'how long a leader keeps trying to renew before giving up',
+      '10s',
+    )
     .option('--leader-elect-retry-period <duration>', 'interval between lease acquire/renew attempts', '2s')
     .option('-v, --v <level>', 'log verbosity (0-10, kube style) ', '0')
     .option('--log-level <level>', 'log level (trace, debug, info, warn, error)')

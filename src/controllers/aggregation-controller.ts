@@ -14,19 +14,22 @@ import { WorkQueue } from './work-queue.ts';
 /** Starts the aggregation controller. */
 export function aggregationController(stores: Stores, onError: (err: unknown) => void): Controller {
   const roles = new Map<string, ClusterRole>();
-  const queue = new WorkQueue(async (name) => {
-    const role = roles.get(name);
-    if (!role?.aggregationRule) return 'done';
-    const rules = syncAggregatedRole(role, [...roles.values()]);
-    if (!rules) return 'done';
-    try {
-      await stores.clusterRoles.guaranteedUpdate('', name, (r) => ({ ...r, rules }));
-    } catch (err) {
-      if (err instanceof StatusError && err.code === 404) return 'done';
-      throw err;
-    }
-    return 'done';
-  }, (_k, err) => onError(err));
+  const queue = new WorkQueue(
+    async (name) => {
+      const role = roles.get(name);
+      if (!role?.aggregationRule) return 'done';
+      const rules = syncAggregatedRole(role, [...roles.values()]);
+      if (!rules) return 'done';
+      try {
+        await stores.clusterRoles.guaranteedUpdate('', name, (r) => ({ ...r, rules }));
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) return 'done';
+        throw err;
+      }
+      return 'done';
+    },
+    (_k, err) => onError(err),
+  );
   // Any change can affect any aggregated role: requeue all of them (there are few).
   const requeueAggregated = () => {
     for (const r of roles.values()) if (r.aggregationRule) queue.add(r.metadata.name!);

@@ -30,7 +30,11 @@ async function apply<T extends KubernetesObject>(
     delete obj.metadata.resourceVersion;
     try {
       if (action.op === 'create') await store.create(ns, obj);
-      else if (action.op === 'update') await store.update(ns, name, { ...obj, metadata: { ...obj.metadata, resourceVersion: existing!.metadata.resourceVersion } });
+      else if (action.op === 'update')
+        await store.update(ns, name, {
+          ...obj,
+          metadata: { ...obj.metadata, resourceVersion: existing!.metadata.resourceVersion },
+        });
       else {
         await store.remove(ns, name);
         await store.create(ns, obj);

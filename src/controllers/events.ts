@@ -36,7 +36,10 @@ export class EventRecorder {
       resourceVersion: obj.metadata.resourceVersion,
     };
     const ev: Event = {
-      metadata: { name: `${obj.metadata.name}.${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`, namespace: ns },
+      metadata: {
+        name: `${obj.metadata.name}.${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`,
+        namespace: ns,
+      },
       involvedObject: ref,
       reason,
       message,

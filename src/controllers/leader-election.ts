@@ -102,7 +102,9 @@ export function runLeaderElection(leases: Store<Lease>, clock: Clock, cfg: Leade
       cfg.onStoppedLeading();
       try {
         await leases.guaranteedUpdate(cfg.namespace, cfg.name, (l) =>
-          l.spec?.holderIdentity === cfg.identity ? { ...l, spec: { ...l.spec, leaseDurationSeconds: 1, renewTime: microTime(new Date(0)) } } : l,
+          l.spec?.holderIdentity === cfg.identity
+            ? { ...l, spec: { ...l.spec, leaseDurationSeconds: 1, renewTime: microTime(new Date(0)) } }
+            : l,
         );
       } catch (err) {
         cfg.onError?.(err);

@@ -26,12 +26,17 @@ async function createIfAbsent(create: () => Promise<unknown>): Promise<void> {
 
 /** Starts the namespace controller. */
 export function namespaceController(stores: Stores, caPem: string, onError: (err: unknown) => void): Controller {
-  const queue = new WorkQueue((ns) => reconcile(ns), (_key, err) => onError(err));
+  const queue = new WorkQueue(
+    (ns) => reconcile(ns),
+    (_key, err) => onError(err),
+  );
   const contentStores = namespacedStores(stores);
 
   async function ensureDefaults(ns: string): Promise<void> {
     if (!(await stores.serviceAccounts.find(ns, 'default')))
-      await createIfAbsent(() => stores.serviceAccounts.create(ns, { metadata: { name: 'default' } } as ServiceAccount));
+      await createIfAbsent(() =>
+        stores.serviceAccounts.create(ns, { metadata: { name: 'default' } } as ServiceAccount),
+      );
     const cm = await stores.configMaps.find(ns, ROOT_CA_CONFIGMAP);
     if (!cm) {
       await createIfAbsent(() =>
@@ -86,7 +91,8 @@ export function namespaceController(stores: Stores, caPem: string, onError: (err
           replace: () => {},
           upsert: () => {},
           remove: (o) => {
-            if (o.metadata.name === 'default' || o.metadata.name === ROOT_CA_CONFIGMAP) queue.add(o.metadata.namespace!);
+            if (o.metadata.name === 'default' || o.metadata.name === ROOT_CA_CONFIGMAP)
+              queue.add(o.metadata.namespace!);
           },
         },
         onError,

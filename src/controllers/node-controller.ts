@@ -37,7 +37,14 @@ function nodeObject(now: string): Node {
     spec: {},
     status: {
       conditions: [
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'superkube simulated node is ready', lastHeartbeatTime: now, lastTransitionTime: now },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'superkube simulated node is ready',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+        },
       ],
       addresses: [
         { type: 'InternalIP', address: NODE_IP },
@@ -58,62 +65,95 @@ function nodeObject(now: string): Node {
 }
 
 /** Starts the node simulation. */
-export function nodeController(stores: Stores, clock: Clock, events: EventRecorder, onError: (err: unknown) => void): Controller {
+export function nodeController(
+  stores: Stores,
+  clock: Clock,
+  events: EventRecorder,
+  onError: (err: unknown) => void,
+): Controller {
   const key = (ns: string, name: string) => `${ns}/${name}`;
-  const queue = new WorkQueue(async (k) => {
-    const [ns, name] = k.split('/') as [string, string];
-    const pod = await stores.pods.find(ns, name);
-    if (!pod) return 'done';
-    if (pod.metadata.deletionTimestamp) {
-      try {
-        await stores.pods.remove(ns, name, Number(pod.metadata.resourceVersion));
-      } catch (err) {
-        if (err instanceof StatusError && err.code === 404) return 'done';
-        if (err instanceof StatusError && err.code === 409) return 'requeue';
-        throw err;
+  const queue = new WorkQueue(
+    async (k) => {
+      const [ns, name] = k.split('/') as [string, string];
+      const pod = await stores.pods.find(ns, name);
+      if (!pod) return 'done';
+      if (pod.metadata.deletionTimestamp) {
+        try {
+          await stores.pods.remove(ns, name, Number(pod.metadata.resourceVersion));
+        } catch (err) {
+          if (err instanceof StatusError && err.code === 404) return 'done';
+          if (err instanceof StatusError && err.code === 409) return 'requeue';
+          throw err;
+        }
+        return 'done';
+      }
+      if (pod.spec?.nodeName === NODE_NAME && pod.status?.phase === 'Running') return 'done';
+      const now = formatTime(clock.now());
+      const running = await stores.pods.guaranteedUpdate(
+        ns,
+        name,
+        (p) => {
+          p.spec = { ...(p.spec ?? {}), nodeName: NODE_NAME };
+          const ip = podIP(p.metadata.uid ?? name);
+          p.status = {
+            ...(p.status ?? {}),
+            phase: 'Running',
+            hostIP: NODE_IP,
+            hostIPs: [{ ip: NODE_IP }],
+            podIP: ip,
+            podIPs: [{ ip }],
+            startTime: now,
+            conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+              (type) => ({
+                type,
+                status: 'True',
+                lastProbeTime: null,
+                lastTransitionTime: now,
+              }),
+            ),
+            containerStatuses: (p.spec.containers ?? []).map((c) => ({
+              name: c.name,
+              ready: true,
+              restartCount: 0,
+              image: c.image ?? '',
+              imageID: '',
+              started: true,
+              state: { running: { startedAt: now } },
+            })),
+          };
+          return p;
+        },
+        { trusted: true },
+      );
+      // The events a scheduler and kubelet would record, so `kubectl describe pod` reads as on a real cluster.
+      await events.record(
+        running,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${ns}/${name} to ${NODE_NAME}`,
+        'default-scheduler',
+      );
+      for (const c of running.spec?.containers ?? []) {
+        await events.record(
+          running,
+          'Normal',
+          'Pulled',
+          `Container image "${c.image ?? ''}" already present on machine (simulated)`,
+          'kubelet',
+        );
+        await events.record(running, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet');
+        await events.record(
+          running,
+          'Normal',
+          'Started',
+          `Started container ${c.name} (simulated: superkube runs no containers)`,
+          'kubelet',
+        );
       }
       return 'done';
-    }
-    if (pod.spec?.nodeName === NODE_NAME && pod.status?.phase === 'Running') return 'done';
-    const now = formatTime(clock.now());
-    const running = await stores.pods.guaranteedUpdate(ns, name, (p) => {
-      p.spec = { ...(p.spec ?? {}), nodeName: NODE_NAME };
-      const ip = podIP(p.metadata.uid ?? name);
-      p.status = {
-        ...(p.status ?? {}),
-        phase: 'Running',
-        hostIP: NODE_IP,
-        hostIPs: [{ ip: NODE_IP }],
-        podIP: ip,
-        podIPs: [{ ip }],
-        startTime: now,
-        conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
-          type,
-          status: 'True',
-          lastProbeTime: null,
-          lastTransitionTime: now,
-        })),
-        containerStatuses: (p.spec.containers ?? []).map((c) => ({
-          name: c.name,
-          ready: true,
-          restartCount: 0,
-          image: c.image ?? '',
-          imageID: '',
-          started: true,
-          state: { running: { startedAt: now } },
-        })),
-      };
-      return p;
-    }, { trusted: true });
-    // The events a scheduler and kubelet would record, so `kubectl describe pod` reads as on a real cluster.
-    await events.record(running, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${NODE_NAME}`, 'default-scheduler');
-    for (const c of running.spec?.containers ?? []) {
-      await events.record(running, 'Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine (simulated)`, 'kubelet');
-      await events.record(running, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet');
-      await events.record(running, 'Normal', 'Started', `Started container ${c.name} (simulated: superkube runs no containers)`, 'kubelet');
-    }
-    return 'done';
-  }, (_k, err) => onError(err));
+    },
+    (_k, err) => onError(err),
+  );
 
   void (async () => {
     try {

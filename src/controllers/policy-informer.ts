@@ -40,20 +40,36 @@ function follow<T extends KubernetesObject>(
 /** Starts the four informers feeding `index`; resolves `synced` once all have listed. */
 export function followPolicy(stores: Stores, index: PolicyIndex, onError: (err: unknown) => void) {
   const informers = [
-    startInformer<Role>(stores.roles, follow((r) => index.upsertRole(r), (ns, n) => index.deleteRole(ns, n)), onError),
+    startInformer<Role>(
+      stores.roles,
+      follow(
+        (r) => index.upsertRole(r),
+        (ns, n) => index.deleteRole(ns, n),
+      ),
+      onError,
+    ),
     startInformer<ClusterRole>(
       stores.clusterRoles,
-      follow((r) => index.upsertClusterRole(r), (_ns, n) => index.deleteClusterRole(n)),
+      follow(
+        (r) => index.upsertClusterRole(r),
+        (_ns, n) => index.deleteClusterRole(n),
+      ),
       onError,
     ),
     startInformer<RoleBinding>(
       stores.roleBindings,
-      follow((b) => index.upsertRoleBinding(b), (ns, n) => index.deleteRoleBinding(ns, n)),
+      follow(
+        (b) => index.upsertRoleBinding(b),
+        (ns, n) => index.deleteRoleBinding(ns, n),
+      ),
       onError,
     ),
     startInformer<ClusterRoleBinding>(
       stores.clusterRoleBindings as Store<ClusterRoleBinding>,
-      follow((b) => index.upsertClusterRoleBinding(b), (_ns, n) => index.deleteClusterRoleBinding(n)),
+      follow(
+        (b) => index.upsertClusterRoleBinding(b),
+        (_ns, n) => index.deleteClusterRoleBinding(n),
+      ),
       onError,
     ),
   ];

@@ -7,9 +7,17 @@ import { startInformer } from '../registry/informer.ts';
 import type { Store } from '../registry/store.ts';
 
 /** Calls `flush` whenever an object of one of `stores` is deleted (on any replica: it follows the store's watch). */
-export function flushOnDeletes(stores: Store<never>[] | Store<KubernetesObject>[], flush: () => void, onError: (err: unknown) => void) {
+export function flushOnDeletes(
+  stores: Store<never>[] | Store<KubernetesObject>[],
+  flush: () => void,
+  onError: (err: unknown) => void,
+) {
   const informers = (stores as Store<KubernetesObject>[]).map((store) =>
-    startInformer<KubernetesObject>(store, { replace: () => flush(), upsert: () => {}, remove: () => flush() }, onError),
+    startInformer<KubernetesObject>(
+      store,
+      { replace: () => flush(), upsert: () => {}, remove: () => flush() },
+      onError,
+    ),
   );
   return {
     synced: Promise.all(informers.map((i) => i.synced)).then(() => undefined),

@@ -10,13 +10,19 @@ export interface ContinuePosition {
 /** Encodes the position after `lastKey` (a key relative to the list prefix). */
 export function encodeContinue(revision: number, lastKey: string): string {
   // Upstream stores the next key to start at (lastKey + "\x00"); we keep that format so tokens look familiar.
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: revision, start: `${lastKey}\u0000` })).toString('base64url');
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: revision, start: `${lastKey}\u0000` })).toString(
+    'base64url',
+  );
 }
 
 /** Decodes a continue token; a malformed one is a 400 as upstream. */
 export function decodeContinue(token: string): ContinuePosition {
   try {
-    const data = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: unknown; rv?: unknown; start?: unknown };
+    const data = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      v?: unknown;
+      rv?: unknown;
+      start?: unknown;
+    };
     if (data.v !== 'meta.k8s.io/v1' || typeof data.rv !== 'number' || typeof data.start !== 'string' || data.rv <= 0)
       throw new Error('bad');
     if (data.start.includes('..') || data.start.startsWith('/')) throw new Error('bad');

@@ -18,7 +18,14 @@ import {
 import type { KeyValue, Storage, WatchEvent } from '../storage/interface.ts';
 import type { Clock } from '../util/clock.ts';
 import { generateNameFrom, newUid } from '../util/ids.ts';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type Requirement, SelectorError } from '../util/selectors.ts';
+import {
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  type Requirement,
+  SelectorError,
+} from '../util/selectors.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { toStatusError } from './errors.ts';
 import { apiVersionOf, keyPrefix, objectKey, type ResourceDef } from './resource.ts';
@@ -305,8 +312,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
       namespace,
       name,
       (current) => {
-        if (wantRv && wantRv !== current.metadata.resourceVersion)
-          throw conflict(this.gr, name, OBJECT_MODIFIED);
+        if (wantRv && wantRv !== current.metadata.resourceVersion) throw conflict(this.gr, name, OBJECT_MODIFIED);
         const next = structuredClone(obj);
         return opts.managedFields ? opts.managedFields(next, current) : next;
       },
@@ -350,7 +356,8 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
   }
 
   private carryOverSystemFields(next: T, current: T, namespace: string, name: string): void {
-    const meta = (next.metadata ??= {});
+    next.metadata ??= {};
+    const meta = next.metadata;
     const cur = current.metadata;
     meta.name = name;
     if (this.def.namespaced) meta.namespace = namespace;
@@ -432,11 +439,16 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
 
   /** Deletes every object a list with `opts` would return; returns what was deleted or marked. */
   async deleteCollection(namespace: string, opts: ListOptions, deleteOpts: DeleteOpts = {}): Promise<T[]> {
-    const { items } = await this.list(namespace, { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector });
+    const { items } = await this.list(namespace, {
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+    });
     const out: T[] = [];
     for (const item of items) {
       try {
-        const { object } = await this.delete(item.metadata.namespace ?? '', item.metadata.name!, { dryRun: deleteOpts.dryRun });
+        const { object } = await this.delete(item.metadata.namespace ?? '', item.metadata.name!, {
+          dryRun: deleteOpts.dryRun,
+        });
         out.push(object);
       } catch (err) {
         if (err instanceof StatusError && err.code === 404) continue;
@@ -456,7 +468,10 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     let initial: T[] = [];
     let after: number;
     if (!opts.resourceVersion || opts.resourceVersion === '0') {
-      const listed = await this.list(namespace, { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector });
+      const listed = await this.list(namespace, {
+        labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
+      });
       initial = listed.items;
       after = Number(listed.metadata.resourceVersion);
     } else {

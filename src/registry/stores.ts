@@ -1,10 +1,13 @@
 /** Every stored resource's Store, built once per server over one storage backend. */
+
+import type { Lease } from '../api/coordination-v1.ts';
 import type { ConfigMap, Event, Namespace, Node, Pod, Secret, ServiceAccount } from '../api/core-v1.ts';
 import type { KubernetesObject } from '../api/meta.ts';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../api/rbac-v1.ts';
 import { forbidden, notFound } from '../api/status.ts';
 import type { Storage } from '../storage/interface.ts';
 import type { Clock } from '../util/clock.ts';
+import { leaseStrategy, leasesResource } from './coordination/leases.ts';
 import { configMapStrategy, configMapsResource } from './core/config-maps.ts';
 import { eventStrategy, eventsResource } from './core/events.ts';
 import { namespaceStrategy, namespacesResource } from './core/namespaces.ts';
@@ -23,8 +26,6 @@ import {
   rolesResource,
 } from './rbac/resources.ts';
 import { type NamespaceGate, Store } from './store.ts';
-import { leaseStrategy, leasesResource } from './coordination/leases.ts';
-import type { Lease } from '../api/coordination-v1.ts';
 
 /** The stores of every kind superkube keeps. */
 export interface Stores {
@@ -73,7 +74,12 @@ export function createStores(storage: Storage, clock: Clock): Stores {
     roles: ns(rolesResource, roleStrategy),
     clusterRoles: new Store<ClusterRole>(clusterRolesResource, clusterRoleStrategy, storage, clock),
     roleBindings: ns(roleBindingsResource, roleBindingStrategy),
-    clusterRoleBindings: new Store<ClusterRoleBinding>(clusterRoleBindingsResource, clusterRoleBindingStrategy, storage, clock),
+    clusterRoleBindings: new Store<ClusterRoleBinding>(
+      clusterRoleBindingsResource,
+      clusterRoleBindingStrategy,
+      storage,
+      clock,
+    ),
     leases: ns(leasesResource, leaseStrategy),
   };
 }

@@ -10,7 +10,10 @@ import type { ServiceAccount } from '../api/core-v1.ts';
 import type { KubernetesObject } from '../api/meta.ts';
 import { notFoundPath } from '../api/status.ts';
 import { authenticateRequest } from '../auth/authn/request-authenticator.ts';
-import { newBoundServiceAccountAuthenticator, newLegacyServiceAccountAuthenticator } from '../auth/authn/serviceaccount/jwt-authenticator.ts';
+import {
+  newBoundServiceAccountAuthenticator,
+  newLegacyServiceAccountAuthenticator,
+} from '../auth/authn/serviceaccount/jwt-authenticator.ts';
 import type { ServiceAccountTokenGetter } from '../auth/authn/serviceaccount/ports.ts';
 import { CachedTokenAuthenticator } from '../auth/authn/token-cache.ts';
 import { formatTokenFileLine } from '../auth/authn/token-file.ts';
@@ -20,51 +23,68 @@ import type { Authorizer } from '../auth/authz/interfaces.ts';
 import { PolicyIndex } from '../auth/authz/policy-index.ts';
 import { RbacAuthorizer } from '../auth/authz/rbac-authorizer.ts';
 import { RuleResolverOverIndex } from '../auth/authz/rule-resolver.ts';
-import { rbacAdmission } from './rbac-admission.ts';
 import { privilegedGroupAuthorizer } from '../auth/authz/superuser.ts';
 import { unionAuthorizer } from '../auth/authz/union.ts';
-import { loadKeySet } from '../auth/tokens/keys.ts';
 import { createTokenSigner } from '../auth/tokens/issuer.ts';
-import { buildOpenIDMetadata, JWKS_CONTENT_TYPE, JWKS_PATH, OIDC_CACHE_CONTROL, OPENID_CONFIG_CONTENT_TYPE, OPENID_CONFIG_PATH, type OpenIDMetadata } from '../auth/tokens/oidc.ts';
+import { loadKeySet } from '../auth/tokens/keys.ts';
+import {
+  buildOpenIDMetadata,
+  JWKS_CONTENT_TYPE,
+  JWKS_PATH,
+  OIDC_CACHE_CONTROL,
+  OPENID_CONFIG_CONTENT_TYPE,
+  OPENID_CONFIG_PATH,
+  type OpenIDMetadata,
+} from '../auth/tokens/oidc.ts';
 import { createTokenRequest } from '../auth/tokens/token-request.ts';
+import { aggregationController } from '../controllers/aggregation-controller.ts';
+import { bootstrapPolicy } from '../controllers/bootstrap-policy.ts';
 import type { Controller } from '../controllers/controller.ts';
 import { EventRecorder } from '../controllers/events.ts';
+import { runLeaderElection } from '../controllers/leader-election.ts';
 import { namespaceController } from '../controllers/namespace-controller.ts';
 import { nodeController } from '../controllers/node-controller.ts';
 import { followPolicy } from '../controllers/policy-informer.ts';
 import { flushOnDeletes } from '../controllers/revocation.ts';
+import { tokensController } from '../controllers/tokens-controller.ts';
 import { createStores, type Stores } from '../registry/stores.ts';
 import type { Storage } from '../storage/interface.ts';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { ApiResources } from './api-resources.ts';
 import { type AuditSink, fileAuditSink } from './audit.ts';
-import { checkFormat, dataDirPaths, ensureKeyMaterial, kubeconfigYaml, lockDataDir, newStaticToken, servingNames, writeFileAtomic } from './data-dir.ts';
+import {
+  checkFormat,
+  dataDirPaths,
+  ensureKeyMaterial,
+  kubeconfigYaml,
+  lockDataDir,
+  newStaticToken,
+  servingNames,
+  writeFileAtomic,
+} from './data-dir.ts';
 import { withAudit } from './filters/with-audit.ts';
 import { withAuthentication } from './filters/with-authentication.ts';
 import { withAuthorization } from './filters/with-authorization.ts';
 import { withImpersonation } from './filters/with-impersonation.ts';
 import { withMaxInflight } from './filters/with-max-inflight.ts';
 import { withMetrics } from './filters/with-metrics.ts';
-import { instrumentStorage, Metrics } from './metrics.ts';
 import { withRecovery } from './filters/with-recovery.ts';
 import { withRequestInfo } from './filters/with-request-info.ts';
 import { withTimeout } from './filters/with-timeout.ts';
 import { selfSubjectReviewHandler, tokenReviewHandler } from './handlers/authentication-reviews.ts';
-import { restHandler } from './handlers/rest.ts';
 import { patchApplier } from './handlers/patch.ts';
+import { restHandler } from './handlers/rest.ts';
 import type { ApiRequest, ApiResponse, Handler } from './http.ts';
 import { listen, type RunningServer } from './https.ts';
 import type { Logger } from './logger.ts';
+import { instrumentStorage, Metrics } from './metrics.ts';
 import type { ServerOptions } from './options.ts';
+import { rbacAdmission } from './rbac-admission.ts';
+import { registerResources } from './resources.ts';
 import { discoveryHandler } from './routes/discovery.ts';
 import { healthResponse } from './routes/health.ts';
 import { versionResponse } from './routes/version.ts';
-import { registerResources } from './resources.ts';
-import { bootstrapPolicy } from '../controllers/bootstrap-policy.ts';
-import { aggregationController } from '../controllers/aggregation-controller.ts';
-import { tokensController } from '../controllers/tokens-controller.ts';
-import { runLeaderElection } from '../controllers/leader-election.ts';
 
 /** A running API server. */
 export interface ApiServer {
@@ -128,9 +148,13 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     // Storage and stores.
     let storage: Storage;
     if (opts.storageBackend === 'sqlite') {
-      storage = openSqliteStorage({ path: paths.database, onBackgroundError: (err) => log.error({ err }, 'storage background task failed') });
+      storage = openSqliteStorage({
+        path: paths.database,
+        onBackgroundError: (err) => log.error({ err }, 'storage background task failed'),
+      });
       // The database holds secrets: owner-only, like the keys.
-      for (const suffix of ['', '-wal', '-shm']) if (existsSync(paths.database + suffix)) chmodSync(paths.database + suffix, 0o600);
+      for (const suffix of ['', '-wal', '-shm'])
+        if (existsSync(paths.database + suffix)) chmodSync(paths.database + suffix, 0o600);
     } else {
       throw new Error('the etcd3 storage backend is not available yet; use --storage-backend sqlite');
     }
@@ -159,7 +183,11 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
         cache?.flush();
         log.info({ tokens: count, file: tokenFile }, 'token file reloaded');
       },
-      onError: (err) => log.error({ file: tokenFile, error: err.message, line: (err as { line?: number }).line }, 'token file not reloaded; keeping the previous tokens'),
+      onError: (err) =>
+        log.error(
+          { file: tokenFile, error: err.message, line: (err as { line?: number }).line },
+          'token file not reloaded; keeping the previous tokens',
+        ),
       onWarning: (msg) => log.warn({ file: tokenFile }, msg),
     });
     cleanups.push(() => watched.close());
@@ -172,11 +200,17 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     cache = new CachedTokenAuthenticator(tokenUnion, { successTtlMs: opts.tokenCacheTtlMs });
     const tokenAuthenticator = opts.tokenCacheTtlMs > 0 ? cache : tokenUnion;
     const authenticate = (headers: { getAll(name: string): string[] }, audiences: readonly string[] = apiAudiences) =>
-      authenticateRequest(headers, { tokenAuthenticator, apiAudiences: audiences, anonymousEnabled: opts.anonymousAuth });
+      authenticateRequest(headers, {
+        tokenAuthenticator,
+        apiAudiences: audiences,
+        anonymousEnabled: opts.anonymousAuth,
+      });
 
     // Revocation: deleting what a token depends on flushes the cache at once, so it stops working now, not in 10 s.
-    const revocation = flushOnDeletes([stores.serviceAccounts, stores.secrets, stores.pods, stores.nodes], () => cache?.flush(), (err) =>
-      log.warn({ err }, 'revocation follower error'),
+    const revocation = flushOnDeletes(
+      [stores.serviceAccounts, stores.secrets, stores.pods, stores.nodes],
+      () => cache?.flush(),
+      (err) => log.warn({ err }, 'revocation follower error'),
     );
     cleanups.push(() => revocation.stop());
 
@@ -184,7 +218,11 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     const policy = new PolicyIndex();
     const rbac = new RbacAuthorizer(policy);
     const publicPaths = new Set<string>();
-    const authorizer: Authorizer = unionAuthorizer([privilegedGroupAuthorizer(), publicPathAuthorizer(publicPaths), rbac]);
+    const authorizer: Authorizer = unionAuthorizer([
+      privilegedGroupAuthorizer(),
+      publicPathAuthorizer(publicPaths),
+      rbac,
+    ]);
 
     // OIDC discovery.
     let oidc: OpenIDMetadata | undefined;
@@ -221,7 +259,12 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
         req.ctx.warnings.push(...result.warnings);
         return { status: 201, object: result.tokenRequest };
       },
-      tokenReview: tokenReviewHandler((token, auds) => authenticate({ getAll: (n) => (n.toLowerCase() === 'authorization' ? [`Bearer ${token}`] : []) }, auds), apiAudiences, log),
+      tokenReview: tokenReviewHandler(
+        (token, auds) =>
+          authenticate({ getAll: (n) => (n.toLowerCase() === 'authorization' ? [`Bearer ${token}`] : []) }, auds),
+        apiAudiences,
+        log,
+      ),
       selfSubjectReview: (v) => selfSubjectReviewHandler(v, clock),
       authorizer,
       ruleResolver: rbac,
@@ -294,9 +337,17 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       const disc = await discovery(req);
       if (disc) return disc;
       if (oidc && req.path === OPENID_CONFIG_PATH)
-        return { status: 200, headers: { 'content-type': OPENID_CONFIG_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL }, body: oidc.configJson };
+        return {
+          status: 200,
+          headers: { 'content-type': OPENID_CONFIG_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL },
+          body: oidc.configJson,
+        };
       if (oidc && req.path === JWKS_PATH)
-        return { status: 200, headers: { 'content-type': JWKS_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL }, body: oidc.keysetJson };
+        return {
+          status: 200,
+          headers: { 'content-type': JWKS_CONTENT_TYPE, 'cache-control': OIDC_CACHE_CONTROL },
+          body: oidc.keysetJson,
+        };
       if (req.path === '/metrics') {
         const m = await metrics.render();
         return { status: 200, headers: { 'content-type': m.contentType }, body: m.body };

@@ -4,11 +4,22 @@
  * Secrets are written 0600 in a 0700 directory, atomically (write to a temp file, then rename).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, chmodSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { certCovers, createCA, createServingCert, type CertKeyPair } from './pki.ts';
+import { type CertKeyPair, certCovers, createCA, createServingCert } from './pki.ts';
 
 /** The on-disk format this build writes; a newer one on disk is refused, an older one upgraded. */
 export const DATA_DIR_FORMAT = 1;
@@ -150,7 +161,9 @@ export function kubeconfigYaml(server: string, caPem: string, token: string): st
   return toYaml({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'superkube', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      { name: 'superkube', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } },
+    ],
     contexts: [{ name: 'superkube', context: { cluster: 'superkube', user: 'admin' } }],
     'current-context': 'superkube',
     users: [{ name: 'admin', user: { token } }],

@@ -11,7 +11,15 @@ export function createLogger(level: string): Logger {
       level,
       base: { component: 'superkube' },
       redact: {
-        paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'spec.token', 'status.token'],
+        paths: [
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'spec.token',
+          'status.token',
+        ],
         censor: '[redacted]',
       },
     },

@@ -1,6 +1,6 @@
 /** The cluster CA and the serving certificate, made with @peculiar/x509 on node's WebCrypto (ECDSA P-256). */
 import 'reflect-metadata';
-import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+import { X509Certificate as NodeX509, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 
@@ -23,7 +23,9 @@ async function keyPem(key: CryptoKey): Promise<string> {
 }
 
 function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 }
 
 /** A new self-signed CA valid for 10 years. */
@@ -38,7 +40,10 @@ export async function createCA(commonName: string, now = new Date()): Promise<Ce
     keys: keys as never,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
     ],
   });
@@ -46,9 +51,16 @@ export async function createCA(commonName: string, now = new Date()): Promise<Ce
 }
 
 /** A serving certificate for `sans` (DNS names and IP addresses), signed by `ca`, valid for 1 year. */
-export async function createServingCert(ca: CertKeyPair, commonName: string, sans: string[], now = new Date()): Promise<CertKeyPair> {
+export async function createServingCert(
+  ca: CertKeyPair,
+  commonName: string,
+  sans: string[],
+  now = new Date(),
+): Promise<CertKeyPair> {
   const caCert = new x509.X509Certificate(ca.certPem);
-  const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(ca.keyPem), ALG, false, ['sign']);
+  const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(ca.keyPem), ALG, false, [
+    'sign',
+  ]);
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const names = [...new Set(sans)].map((s) => ({ type: isIP(s) ? ('ip' as const) : ('dns' as const), value: s }));
   const cert = await x509.X509CertificateGenerator.create({
@@ -75,5 +87,7 @@ export async function createServingCert(ca: CertKeyPair, commonName: string, san
 export function certCovers(certPem: string, sans: string[], now = new Date()): boolean {
   const cert = new NodeX509(certPem);
   if (Date.parse(cert.validTo) < now.getTime() + 24 * 3600_000) return false;
-  return sans.every((s) => (isIP(s) ? cert.checkIP(s) !== undefined : cert.checkHost(s, { wildcards: false }) !== undefined));
+  return sans.every((s) =>
+    isIP(s) ? cert.checkIP(s) !== undefined : cert.checkHost(s, { wildcards: false }) !== undefined,
+  );
 }

@@ -13,6 +13,12 @@ export function rbacAdmission(authorizer: Authorizer, resolver: EscalationResolv
     const ctx = { user: req.ctx.user, namespace: info.namespace, name: info.name, authorizer, resolver };
     if (resource === 'roles' || resource === 'clusterroles')
       checkRoleEscalation(ctx, resource, obj as Role | ClusterRole, old as Role | ClusterRole | undefined);
-    else checkBindingEscalation(ctx, resource, obj as RoleBinding | ClusterRoleBinding, old as RoleBinding | ClusterRoleBinding | undefined);
+    else
+      checkBindingEscalation(
+        ctx,
+        resource,
+        obj as RoleBinding | ClusterRoleBinding,
+        old as RoleBinding | ClusterRoleBinding | undefined,
+      );
   };
 }

@@ -43,9 +43,15 @@ export function registerResources(resources: ApiResources, stores: Stores, h: Vi
   resources.add({ ...stored(stores.roles as never), admit: h.rbacAdmission('roles') });
   resources.add(stored(stores.leases as never));
   const authn = 'authentication.k8s.io';
-  resources.add({ def: virtual(authn, 'v1', 'selfsubjectreviews', 'SelfSubjectReview'), create: h.selfSubjectReview('v1') });
+  resources.add({
+    def: virtual(authn, 'v1', 'selfsubjectreviews', 'SelfSubjectReview'),
+    create: h.selfSubjectReview('v1'),
+  });
   resources.add({ def: virtual(authn, 'v1', 'tokenreviews', 'TokenReview'), create: h.tokenReview });
-  resources.add({ def: virtual(authn, 'v1beta1', 'selfsubjectreviews', 'SelfSubjectReview'), create: h.selfSubjectReview('v1beta1') });
+  resources.add({
+    def: virtual(authn, 'v1beta1', 'selfsubjectreviews', 'SelfSubjectReview'),
+    create: h.selfSubjectReview('v1beta1'),
+  });
   const authz = 'authorization.k8s.io';
   resources.add({
     def: virtual(authz, 'v1', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true),

@@ -4,7 +4,17 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, S
 
 test('label selectors parse and match as apimachinery labels does', () => {
   const labels = { app: 'web', tier: 'front' };
-  const yes = ['', 'app=web', 'app==web', 'app!=db', 'tier in (front, back)', 'tier notin (back)', 'app', '!missing', 'app=web,tier=front'];
+  const yes = [
+    '',
+    'app=web',
+    'app==web',
+    'app!=db',
+    'tier in (front, back)',
+    'tier notin (back)',
+    'app',
+    '!missing',
+    'app=web,tier=front',
+  ];
   const no = ['app=db', 'app!=web', 'tier in (back)', 'tier notin (front)', 'missing', '!app', 'app=web,tier=back'];
   for (const s of yes) assert.equal(matchesLabels(parseLabelSelector(s), labels), true, s);
   for (const s of no) assert.equal(matchesLabels(parseLabelSelector(s), labels), false, s);
@@ -12,7 +22,8 @@ test('label selectors parse and match as apimachinery labels does', () => {
 });
 
 test('bad label selectors are refused', () => {
-  for (const s of ['app=we b=x', 'app in (a', '=x', 'app=-bad-']) assert.throws(() => parseLabelSelector(s), SelectorError, s);
+  for (const s of ['app=we b=x', 'app in (a', '=x', 'app=-bad-'])
+    assert.throws(() => parseLabelSelector(s), SelectorError, s);
 });
 
 test('field selectors', () => {

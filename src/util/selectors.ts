@@ -59,7 +59,8 @@ export function parseLabelSelector(input: string): Requirement[] {
       reqs.push({ key, op, values: [value] });
     } else {
       const word = /^(in|notin)\s*\(/i.exec(s.slice(i));
-      if (!word) throw new SelectorError(`unable to parse requirement: found '${s[i]}', expected: in, notin, =, ==, !=, gt, lt`);
+      if (!word)
+        throw new SelectorError(`unable to parse requirement: found '${s[i]}', expected: in, notin, =, ==, !=, gt, lt`);
       i += word[0].length;
       const close = s.indexOf(')', i);
       if (close < 0) throw new SelectorError("unable to parse requirement: found '', expected: ')'");

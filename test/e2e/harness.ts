@@ -2,8 +2,8 @@
  * End-to-end harness: starts a real superkube server process on an ephemeral port with a fresh data directory, and
  * runs the real kubectl binaries (each version with its own --cache-dir) against it.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, existsSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +24,24 @@ export interface TestServer {
 }
 
 /** Starts `superkube server` from the sources (so tests always exercise the current code). */
-export async function startServer(extraArgs: string[] = [], opts: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
+export async function startServer(
+  extraArgs: string[] = [],
+  opts: { dataDir?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'superkube-e2e-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'server', '--data-dir', dataDir, '--secure-port', '0', ...extraArgs],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/main.ts'),
+      'server',
+      '--data-dir',
+      dataDir,
+      '--secure-port',
+      '0',
+      ...extraArgs,
+    ],
     { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -107,9 +120,17 @@ export class Kubectl {
       const child = execFile(
         this.binary,
         ['--kubeconfig', this.kubeconfig, '--cache-dir', this.cacheDir, ...args],
-        { timeout: opts.timeoutMs ?? 60_000, env: { ...process.env, HOME: this.cacheDir, ...opts.env }, maxBuffer: 32 * 1024 * 1024 },
+        {
+          timeout: opts.timeoutMs ?? 60_000,
+          env: { ...process.env, HOME: this.cacheDir, ...opts.env },
+          maxBuffer: 32 * 1024 * 1024,
+        },
         (err, stdout, stderr) => {
-          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0;
           resolve({ code, stdout: String(stdout), stderr: String(stderr) });
         },
       );
@@ -120,7 +141,8 @@ export class Kubectl {
   /** Runs kubectl and fails with its output unless it exits 0. */
   async ok(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
     const r = await this.run(args, opts);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    if (r.code !== 0)
+      throw new Error(`kubectl ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
     return r.stdout;
   }
 
@@ -130,7 +152,11 @@ export class Kubectl {
 }
 
 /** Polls `fn` until it returns a truthy value or the deadline passes (then throws with the last error). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -140,7 +166,8 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import type { ClusterRole } from '../../api/rbac-v1.ts';
 import type { StatusError } from '../../api/status.ts';
 import {
-  type EscalationContext,
   checkBindingEscalation,
   checkRoleEscalation,
   confirmNoEscalation,
+  type EscalationContext,
   isOnlyMutatingGCFields,
 } from './escalation.ts';
 import type { Authorizer } from './interfaces.ts';

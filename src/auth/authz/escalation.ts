@@ -6,7 +6,7 @@
 import type { KubernetesObject } from '../../api/meta.ts';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef } from '../../api/rbac-v1.ts';
 import { RBAC_GROUP } from '../../api/rbac-v1.ts';
-import { StatusError, badRequest, internalError } from '../../api/status.ts';
+import { badRequest, internalError, StatusError } from '../../api/status.ts';
 import { SYSTEM_PRIVILEGED_GROUP, type UserInfo } from '../user.ts';
 import { compactRules, compactString } from './compact-rules.ts';
 import { newForbidden } from './forbidden.ts';

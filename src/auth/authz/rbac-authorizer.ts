@@ -6,8 +6,8 @@
 import { aggregateMessage } from './go-format.ts';
 import type { Attributes, AuthorizationResult, Authorizer, ResolvedRules, RuleResolver } from './interfaces.ts';
 import type { PolicyIndex } from './policy-index.ts';
-import { RuleResolverOverIndex, describeSource } from './rule-resolver.ts';
 import { ruleAllows } from './rule-match.ts';
+import { describeSource, RuleResolverOverIndex } from './rule-resolver.ts';
 
 /** The RBAC authorizer and rule resolver over an in-memory policy index. */
 export class RbacAuthorizer implements Authorizer, RuleResolver {

@@ -4,8 +4,8 @@ import type { Node, Pod, Secret, ServiceAccount } from '../../api/core-v1.ts';
 import { StatusError } from '../../api/status.ts';
 import { createTokenSigner } from './issuer.ts';
 import { parsePrivateKeyPem, toSigningKey } from './keys.ts';
-import { type BoundObjectGetter, createTokenRequest, type TokenRequestOptions } from './token-request.ts';
 import * as F from './testing/fixtures.ts';
+import { type BoundObjectGetter, createTokenRequest, type TokenRequestOptions } from './token-request.ts';
 
 const API = 'https://kubernetes.default.svc.cluster.local';
 const NOW = Date.parse('2024-01-01T00:00:00Z');

@@ -1,6 +1,6 @@
 /** Leases (coordination.k8s.io/v1), used for controller leader election across replicas. */
 import type { Lease } from '../../api/coordination-v1.ts';
-import { validateObjectMeta, nameIsDNSSubdomain, validateObjectMetaUpdate } from '../../validation/index.ts';
+import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../validation/index.ts';
 import { age, column } from '../core/columns.ts';
 import { CRUD_VERBS, type ResourceDef } from '../resource.ts';
 import { AGE_COLUMN, NAME_COLUMN, type Strategy } from '../strategy.ts';

@@ -1,9 +1,9 @@
 /** core/v1 Events: what `kubectl describe` shows under "Events:". */
 import type { Event } from '../../api/core-v1.ts';
+import { humanDuration } from '../../util/human-duration.ts';
 import { CRUD_VERBS, type ResourceDef } from '../resource.ts';
 import { NAME_COLUMN, type Strategy } from '../strategy.ts';
 import { column } from './columns.ts';
-import { humanDuration } from '../../util/human-duration.ts';
 
 export const eventsResource: ResourceDef = {
   group: '',
@@ -30,7 +30,10 @@ export const eventStrategy: Strategy<Event> = {
   columns: [
     column('Last Seen', 'Time of the most recent occurrence'),
     column('Type', 'Type of this event (Normal, Warning)'),
-    column('Reason', 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.'),
+    column(
+      'Reason',
+      "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+    ),
     column('Object', 'The object this Event is about.'),
     column('Subobject', 'The sub-object this Event is about.', { priority: 1 }),
     column('Source', 'The component reporting this event.', { priority: 1 }),

@@ -39,11 +39,7 @@ export const namespaceStrategy: Strategy<Namespace> = {
     ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name ?? '' };
   },
   validateUpdate: (ns, old) => validateNamespaceUpdate(ns, old),
-  columns: [
-    NAME_COLUMN,
-    column('Status', 'The status of the namespace'),
-    AGE_COLUMN,
-  ],
+  columns: [NAME_COLUMN, column('Status', 'The status of the namespace'), AGE_COLUMN],
   row: (ns, now) => [ns.metadata.name, ns.status?.phase ?? '', age(ns, now)],
   selectableFields: (ns) => ({ 'status.phase': ns.status?.phase ?? '' }),
   holdsDeletion: (ns) => (ns.spec?.finalizers?.length ?? 0) > 0,

@@ -39,12 +39,21 @@ export const podStrategy: Strategy<Pod> = {
     NAME_COLUMN,
     column('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
     column('Status', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    column(
+      'Restarts',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
     AGE_COLUMN,
-    column('IP', 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', { priority: 1 }),
-    column('Node', "NodeName is a request to schedule this pod onto a specific node.", { priority: 1 }),
-    column('Nominated Node', 'nominatedNodeName is set only when this pod preempts other pods on the node.', { priority: 1 }),
-    column('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness.', { priority: 1 }),
+    column('IP', 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', {
+      priority: 1,
+    }),
+    column('Node', 'NodeName is a request to schedule this pod onto a specific node.', { priority: 1 }),
+    column('Nominated Node', 'nominatedNodeName is set only when this pod preempts other pods on the node.', {
+      priority: 1,
+    }),
+    column('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness.', {
+      priority: 1,
+    }),
   ],
   row(pod, now) {
     const total = pod.spec?.containers?.length ?? 0;

@@ -19,7 +19,8 @@ export const secretsResource: ResourceDef = {
 function mergeStringData(secret: Secret): void {
   if (secret.stringData) {
     secret.data ??= {};
-    for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    for (const [k, v] of Object.entries(secret.stringData))
+      secret.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
     delete secret.stringData;
   }
   if (!secret.type) secret.type = 'Opaque';

@@ -15,7 +15,9 @@ export const serviceAccountsResource: ResourceDef = {
   namespaced: true,
   verbs: CRUD_VERBS,
   shortNames: ['sa'],
-  subresources: [{ name: 'token', kind: 'TokenRequest', verbs: ['create'], group: 'authentication.k8s.io', version: 'v1' }],
+  subresources: [
+    { name: 'token', kind: 'TokenRequest', verbs: ['create'], group: 'authentication.k8s.io', version: 'v1' },
+  ],
 };
 
 export const serviceAccountStrategy: Strategy<ServiceAccount> = {
@@ -23,6 +25,14 @@ export const serviceAccountStrategy: Strategy<ServiceAccount> = {
   validate: (sa) => validateServiceAccount(sa),
   prepareForUpdate() {},
   validateUpdate: (sa, old) => validateServiceAccountUpdate(sa, old),
-  columns: [NAME_COLUMN, column('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.', { type: 'integer' }), AGE_COLUMN],
+  columns: [
+    NAME_COLUMN,
+    column(
+      'Secrets',
+      'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.',
+      { type: 'integer' },
+    ),
+    AGE_COLUMN,
+  ],
   row: (sa, now) => [sa.metadata.name, sa.secrets?.length ?? 0, age(sa, now)],
 };

@@ -23,11 +23,20 @@ function def(resource: string, kind: string, singular: string, namespaced: boole
 export const rolesResource = def('roles', 'Role', 'role', true);
 export const clusterRolesResource = def('clusterroles', 'ClusterRole', 'clusterrole', false);
 export const roleBindingsResource = def('rolebindings', 'RoleBinding', 'rolebinding', true);
-export const clusterRoleBindingsResource = def('clusterrolebindings', 'ClusterRoleBinding', 'clusterrolebinding', false);
+export const clusterRoleBindingsResource = def(
+  'clusterrolebindings',
+  'ClusterRoleBinding',
+  'clusterrolebinding',
+  false,
+);
 
-const CREATED_AT = column('Created At', 'CreationTimestamp is a timestamp representing the server time when this object was created.', {
-  type: 'date',
-});
+const CREATED_AT = column(
+  'Created At',
+  'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  {
+    type: 'date',
+  },
+);
 
 function makeRoleStrategy<T extends Role | ClusterRole>(
   validate: (r: T) => ReturnType<typeof validateRole>,

@@ -3,11 +3,11 @@
  * exact Forbidden message. The decision is recorded for the audit event.
  */
 import { internalError } from '../../api/status.ts';
+import { forbiddenStatusError } from '../../auth/authz/forbidden.ts';
 import type { Attributes, Authorizer } from '../../auth/authz/interfaces.ts';
+import type { UserInfo } from '../../auth/user.ts';
 import type { Handler } from '../http.ts';
 import type { RequestInfo } from '../request-info.ts';
-import type { UserInfo } from '../../auth/user.ts';
-import { forbiddenStatusError } from '../../auth/authz/forbidden.ts';
 
 /** The authorizer attributes of a request. */
 export function attributesOf(user: UserInfo, info: RequestInfo): Attributes {

@@ -7,7 +7,11 @@ import type { Metrics } from '../metrics.ts';
 export function withMetrics(next: Handler, metrics: Metrics): Handler {
   return async (req) => {
     const info = req.ctx.requestInfo;
-    const labels = { verb: info?.verb ?? req.method.toLowerCase(), group: info?.apiGroup ?? '', resource: info?.resource ?? '' };
+    const labels = {
+      verb: info?.verb ?? req.method.toLowerCase(),
+      group: info?.apiGroup ?? '',
+      resource: info?.resource ?? '',
+    };
     const end = metrics.latency.startTimer(labels);
     let code = 500;
     try {

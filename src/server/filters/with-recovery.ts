@@ -1,9 +1,9 @@
 /** Outermost filter: any error becomes a Status response; unexpected ones are logged without request content. */
 import { StatusError } from '../../api/status.ts';
 import type { Handler } from '../http.ts';
+import type { Logger } from '../logger.ts';
 import { chooseOutput } from '../negotiation.ts';
 import { errorResponse, withWarnings } from '../respond.ts';
-import type { Logger } from '../logger.ts';
 
 /** Turns thrown errors into Status responses and attaches Warning headers. */
 export function withRecovery(next: Handler, log: Logger): Handler {

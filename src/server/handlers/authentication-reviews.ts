@@ -17,16 +17,25 @@ export function reviewUser(u: UserInfo): Record<string, unknown> {
 }
 
 /** Authenticates a bearer token for the given audiences exactly as a request carrying it would be. */
-export type TokenReviewAuthenticate = (token: string, audiences: readonly string[]) => Promise<RequestAuthenticationResult>;
+export type TokenReviewAuthenticate = (
+  token: string,
+  audiences: readonly string[],
+) => Promise<RequestAuthenticationResult>;
 
 /** POST tokenreviews. */
-export function tokenReviewHandler(authenticate: TokenReviewAuthenticate, apiAudiences: readonly string[], log: Logger): CreateHandler {
+export function tokenReviewHandler(
+  authenticate: TokenReviewAuthenticate,
+  apiAudiences: readonly string[],
+  log: Logger,
+): CreateHandler {
   return async (_req, body, namespace) => {
     if (namespace) throw badRequest(`namespace is not allowed on this type: ${namespace}`);
     const spec = (body['spec'] ?? {}) as { token?: unknown; audiences?: unknown };
     const token = typeof spec.token === 'string' ? spec.token : '';
     if (token === '') throw badRequest('token is required for TokenReview in authentication');
-    const requested = Array.isArray(spec.audiences) ? spec.audiences.filter((a): a is string => typeof a === 'string') : [];
+    const requested = Array.isArray(spec.audiences)
+      ? spec.audiences.filter((a): a is string => typeof a === 'string')
+      : [];
     const auds = requested.length ? requested : [...apiAudiences];
     const result = await authenticate(token, auds);
     const status: Record<string, unknown> = {};

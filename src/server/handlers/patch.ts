@@ -62,10 +62,18 @@ export function patchApplier(clock: Clock): PatchApplier {
       if (!applied || typeof applied !== 'object') throw badRequest('the apply patch must be an object');
       applied.metadata ??= {};
       if (applied.metadata.name && applied.metadata.name !== name)
-        throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+        throw badRequest(
+          `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+        );
       const existing = await store.find(namespace, name);
       if (!existing) {
-        const obj = applyObject<KubernetesObject>(undefined, { ...applied, metadata: { ...applied.metadata, name } }, manager, force, now);
+        const obj = applyObject<KubernetesObject>(
+          undefined,
+          { ...applied, metadata: { ...applied.metadata, name } },
+          manager,
+          force,
+          now,
+        );
         const created = await store.create(namespace, obj, { dryRun, admit });
         return { status: 201, object: created };
       }
@@ -83,10 +91,13 @@ export function patchApplier(clock: Clock): PatchApplier {
       name,
       (current) => {
         let next: JsonValue;
-        if (contentType === 'application/json-patch+json') next = patchWithJsonPatch(current as unknown as JsonValue, patch);
-        else if (contentType === 'application/merge-patch+json') next = applyMergePatch(current as unknown as JsonValue, patch);
+        if (contentType === 'application/json-patch+json')
+          next = patchWithJsonPatch(current as unknown as JsonValue, patch);
+        else if (contentType === 'application/merge-patch+json')
+          next = applyMergePatch(current as unknown as JsonValue, patch);
         else next = patchWithStrategicMerge(current as unknown as JsonObject, patch, store.def.kind);
-        if (!next || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch produced a value that is not an object');
+        if (!next || typeof next !== 'object' || Array.isArray(next))
+          throw badRequest('the patch produced a value that is not an object');
         const obj = next as unknown as KubernetesObject;
         if (obj.metadata?.resourceVersion && obj.metadata.resourceVersion !== current.metadata.resourceVersion)
           throw conflict(store.gr, name, OBJECT_MODIFIED);

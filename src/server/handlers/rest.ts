@@ -11,6 +11,7 @@ import {
   statusFailure,
   successStatus,
 } from '../../api/status.ts';
+import { updateManagedFields } from '../../registry/apply/managed-fields.ts';
 import { apiVersionOf } from '../../registry/resource.ts';
 import type { ListOptions, Store } from '../../registry/store.ts';
 import type { Clock } from '../../util/clock.ts';
@@ -18,12 +19,11 @@ import type { ApiResources, ServedResource } from '../api-resources.ts';
 import type { ApiRequest, ApiResponse, Handler } from '../http.ts';
 import { header } from '../http.ts';
 import { chooseOutput, decodeBody, type OutputChoice } from '../negotiation.ts';
-import { objectResponse } from '../respond.ts';
 import type { RequestInfo } from '../request-info.ts';
+import { objectResponse } from '../respond.ts';
+import { fieldManagerOf } from './patch.ts';
 import { partialObjectMetadata, toTable } from './table.ts';
 import { watchStream } from './watch.ts';
-import { fieldManagerOf } from './patch.ts';
-import { updateManagedFields } from '../../registry/apply/managed-fields.ts';
 
 /** What the REST handler needs. */
 export interface RestDeps {
@@ -51,7 +51,12 @@ export type PatchApplier = (args: {
 function parseDryRun(values: string[]): boolean {
   if (values.length === 0) return false;
   for (const v of values)
-    if (v !== 'All') throw statusFailure(400, 'BadRequest', `dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`);
+    if (v !== 'All')
+      throw statusFailure(
+        400,
+        'BadRequest',
+        `dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`,
+      );
   return true;
 }
 
@@ -101,13 +106,9 @@ export function restHandler(deps: RestDeps): Handler {
   };
 }
 
-function render(
-  store: Store<KubernetesObject>,
-  obj: KubernetesObject,
-  output: OutputChoice,
-  now: Date,
-): unknown {
-  if (output.table) return toTable(store, [obj], output.table, { resourceVersion: obj.metadata.resourceVersion ?? '' }, now);
+function render(store: Store<KubernetesObject>, obj: KubernetesObject, output: OutputChoice, now: Date): unknown {
+  if (output.table)
+    return toTable(store, [obj], output.table, { resourceVersion: obj.metadata.resourceVersion ?? '' }, now);
   if (output.partial) return partialObjectMetadata(obj, output.partial);
   return obj;
 }
@@ -246,9 +247,7 @@ async function watchResponse(
 ): Promise<ApiResponse> {
   const q = req.query;
   const timeoutParam = q.get('timeoutSeconds');
-  const timeoutSeconds = timeoutParam
-    ? Number(timeoutParam)
-    : deps.minRequestTimeoutSeconds * (1 + Math.random());
+  const timeoutSeconds = timeoutParam ? Number(timeoutParam) : deps.minRequestTimeoutSeconds * (1 + Math.random());
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw badRequest('timeoutSeconds: Invalid value');
   const opts = listOptions(q);
   const watch = await store.watch(ns, opts);
@@ -260,7 +259,14 @@ async function watchResponse(
     bookmark: (resourceVersion) => ({ kind: store.def.kind, apiVersion, metadata: { resourceVersion } }),
     transform: (obj, first) => {
       if (output.table)
-        return toTable(store, [obj], output.table, { resourceVersion: obj.metadata.resourceVersion ?? '' }, deps.clock.now(), first);
+        return toTable(
+          store,
+          [obj],
+          output.table,
+          { resourceVersion: obj.metadata.resourceVersion ?? '' },
+          deps.clock.now(),
+          first,
+        );
       if (output.partial) return partialObjectMetadata(obj, output.partial);
       return obj;
     },
@@ -268,7 +274,11 @@ async function watchResponse(
   });
   return {
     status: 200,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private', 'transfer-encoding': 'chunked' },
+    headers: {
+      'content-type': 'application/json',
+      'cache-control': 'no-cache, private',
+      'transfer-encoding': 'chunked',
+    },
     stream,
   };
 }
@@ -282,7 +292,11 @@ async function subresource(
 ): Promise<ApiResponse> {
   const handler = served.subresources?.[info.subresource];
   if (handler) {
-    if (info.verb !== 'create') throw methodNotSupported({ group: served.def.group, resource: `${served.def.resource}/${info.subresource}` }, info.verb);
+    if (info.verb !== 'create')
+      throw methodNotSupported(
+        { group: served.def.group, resource: `${served.def.resource}/${info.subresource}` },
+        info.verb,
+      );
     const body = decodeBody(await req.body(), header(req, 'content-type'));
     const result = await handler(req, body, ns, info.name);
     return objectResponse(result.status, result.object, output.format);
@@ -309,6 +323,9 @@ async function subresource(
       `pods/${info.subresource} is not available: superkube stores pods but runs no containers`,
     );
   }
-  if (info.verb === 'get' || info.verb === 'create' || info.verb === 'update' || info.verb === 'patch') throw notFoundPath();
-  throw new StatusError(statusFailure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource').status);
+  if (info.verb === 'get' || info.verb === 'create' || info.verb === 'update' || info.verb === 'patch')
+    throw notFoundPath();
+  throw new StatusError(
+    statusFailure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource').status,
+  );
 }

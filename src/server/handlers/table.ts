@@ -3,7 +3,10 @@ import type { KubernetesObject, ObjectMeta } from '../../api/meta.ts';
 import type { Store } from '../../registry/store.ts';
 
 /** metav1.PartialObjectMetadata of an object. */
-export function partialObjectMetadata(obj: KubernetesObject, version: 'v1' | 'v1beta1'): {
+export function partialObjectMetadata(
+  obj: KubernetesObject,
+  version: 'v1' | 'v1beta1',
+): {
   kind: 'PartialObjectMetadata';
   apiVersion: string;
   metadata: ObjectMeta;

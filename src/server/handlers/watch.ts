@@ -4,9 +4,9 @@
  */
 import type { KubernetesObject } from '../../api/meta.ts';
 import { toStatusError } from '../../registry/errors.ts';
-import { statusOf } from '../respond.ts';
 import type { ObjectWatch } from '../../registry/store.ts';
 import { AsyncQueue } from '../../util/async-queue.ts';
+import { statusOf } from '../respond.ts';
 
 /** How to stream one watch. */
 export interface WatchStreamOptions {
@@ -34,7 +34,12 @@ export function watchStream(watch: ObjectWatch<KubernetesObject>, opts: WatchStr
   };
   timers.push(setTimeout(finish, opts.timeoutMs));
   if (opts.bookmarkIntervalMs)
-    timers.push(setInterval(() => out.push(`${JSON.stringify({ type: 'BOOKMARK', object: opts.bookmark(lastRv) })}\n`), opts.bookmarkIntervalMs));
+    timers.push(
+      setInterval(
+        () => out.push(`${JSON.stringify({ type: 'BOOKMARK', object: opts.bookmark(lastRv) })}\n`),
+        opts.bookmarkIntervalMs,
+      ),
+    );
   opts.signal.addEventListener('abort', finish, { once: true });
   void (async () => {
     try {

@@ -95,7 +95,11 @@ export function discoveryHandler(resources: ApiResources, serverAddress: () => s
     if (parts.length === 1 && parts[0] === 'apis') {
       const named = groups.filter((g) => g.name !== '');
       const agg = wantsAggregated(req);
-      if (agg) return aggregated(agg, named.map((g) => aggregatedGroup(resources, g.name, g.versions)));
+      if (agg)
+        return aggregated(
+          agg,
+          named.map((g) => aggregatedGroup(resources, g.name, g.versions)),
+        );
       return objectResponse(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: named.map(apiGroup) });
     }
     if (parts.length === 2 && parts[0] === 'api' && parts[1] === 'v1') return resourceList('', 'v1', resources);

@@ -46,7 +46,11 @@ export async function healthResponse(
   }
   return {
     status: healthy ? 200 : 500,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache, private' },
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache, private',
+    },
     body,
   };
 }

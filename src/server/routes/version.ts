@@ -1,6 +1,7 @@
 /** /version: superkube answers as Kubernetes 1.33 (shared/DESIGN.md, "Which Kubernetes"). */
-import { objectResponse } from '../respond.ts';
+
 import type { ApiResponse } from '../http.ts';
+import { objectResponse } from '../respond.ts';
 
 /** The version document; gitVersion carries our own name so nobody mistakes us for kube-apiserver. */
 export const VERSION_INFO = {

@@ -10,7 +10,7 @@ import { LEGACY_ISSUER } from '../../tokens/claims.ts';
 import { aggregateMessage, goQuote, goQuoteList } from '../../tokens/go-json.ts';
 import { CRYPTO_FAILURE, verifySignature } from '../../tokens/jws.ts';
 import type { KeySet, VerificationKey } from '../../tokens/keys.ts';
-import { type AuthResponse, AuthenticationError, type TokenAuthenticator } from '../interfaces.ts';
+import { AuthenticationError, type AuthResponse, type TokenAuthenticator } from '../interfaces.ts';
 import { type BoundPrivateClaims, newBoundTokenValidator } from './bound-validator.ts';
 import { ClaimDecodeError, decodePublicClaims, type PublicClaims } from './claims-decode.ts';
 import { type LegacyPrivateClaims, type LegacyValidatorOptions, newLegacyTokenValidator } from './legacy-validator.ts';
