@@ -5,6 +5,7 @@
 import type { KubernetesObject } from '../api/meta.ts';
 import type { ResourceDef } from '../registry/resource.ts';
 import type { Store } from '../registry/store.ts';
+import type { FieldSchema } from './field-validation.ts';
 import type { ApiRequest } from './http.ts';
 
 /** A create-only endpoint: gets the decoded body and the request, returns the status code and object to send. */
@@ -21,6 +22,8 @@ export interface ServedResource {
   store?: Store<KubernetesObject>;
   create?: CreateHandler;
   subresources?: Record<string, CreateHandler>;
+  /** The fields of the kind, for ?fieldValidation (undefined: only duplicates are detected). */
+  schema?: FieldSchema;
   /** Admission of client writes (create, update, patch) that needs the request, e.g. RBAC escalation checks. */
   admit?: (req: ApiRequest, obj: KubernetesObject, old: KubernetesObject | undefined) => void | Promise<void>;
 }

@@ -13,7 +13,7 @@ import { patchWithStrategicMerge } from '../../registry/patch/strategic-merge.ts
 import type { Clock } from '../../util/clock.ts';
 import type { ApiRequest } from '../http.ts';
 import { header } from '../http.ts';
-import type { PatchApplier } from './rest.ts';
+import { checkFields, type PatchApplier } from './rest.ts';
 
 const PATCH_TYPES = [
   'application/json-patch+json',
@@ -40,13 +40,14 @@ function parseJson(body: Buffer): unknown {
 
 /** The PatchApplier the REST handler uses. */
 export function patchApplier(clock: Clock): PatchApplier {
-  return async ({ req, store, namespace, name, contentType, body, dryRun, admit }) => {
+  return async ({ req, store, namespace, name, contentType, body, dryRun, admit, served }) => {
     if (!PATCH_TYPES.includes(contentType))
       throw unsupportedMediaType(
         `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
       );
     const manager = fieldManagerOf(req);
     const now = clock.now();
+    checkFields(req, served, body, contentType);
     if (contentType === 'application/apply-patch+yaml') {
       if (!req.query.get('fieldManager'))
         throw invalid('PatchOptions', 'meta.k8s.io', '', [

@@ -16,6 +16,7 @@ import { apiVersionOf } from '../../registry/resource.ts';
 import type { ListOptions, Store } from '../../registry/store.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ApiResources, ServedResource } from '../api-resources.ts';
+import { enforceFieldValidation, fieldProblems, fieldValidationOf } from '../field-validation.ts';
 import type { ApiRequest, ApiResponse, Handler } from '../http.ts';
 import { header } from '../http.ts';
 import { chooseOutput, decodeBody, type OutputChoice } from '../negotiation.ts';
@@ -46,6 +47,7 @@ export type PatchApplier = (args: {
   body: Buffer;
   dryRun: boolean;
   admit?: (obj: KubernetesObject, old: KubernetesObject | undefined) => void | Promise<void>;
+  served: ServedResource;
 }) => Promise<{ status: number; object: KubernetesObject }>;
 
 function parseDryRun(values: string[]): boolean {
@@ -113,9 +115,22 @@ function render(store: Store<KubernetesObject>, obj: KubernetesObject, output: O
   return obj;
 }
 
-async function readObject(req: ApiRequest): Promise<KubernetesObject> {
-  const body = decodeBody(await req.body(), header(req, 'content-type'));
+/** Reads the body as an object, applying ?fieldValidation to unknown and duplicate fields first. */
+async function readObject(req: ApiRequest, served: ServedResource): Promise<KubernetesObject> {
+  const raw = await req.body();
+  const contentType = header(req, 'content-type');
+  const body = decodeBody(raw, contentType);
+  checkFields(req, served, raw, (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase());
   return body as unknown as KubernetesObject;
+}
+
+/** Enforces ?fieldValidation on a JSON or YAML body (protobuf decoding drops unknown fields, as upstream). */
+export function checkFields(req: ApiRequest, served: ServedResource, raw: Buffer, contentType: string): void {
+  const directive = fieldValidationOf(req.query);
+  if (directive === 'Ignore' || contentType.includes('protobuf') || contentType === 'application/json-patch+json')
+    return;
+  const problems = fieldProblems(raw, contentType, served.schema);
+  req.ctx.warnings.push(...enforceFieldValidation(directive, problems, served.def.kind, served.def.version));
 }
 
 function checkKind(served: ServedResource, obj: KubernetesObject): void {
@@ -165,7 +180,7 @@ async function storedVerb(
     }
     case 'create': {
       const dryRun = parseDryRun(q.getAll('dryRun'));
-      const obj = await readObject(req);
+      const obj = await readObject(req, served);
       checkKind(served, obj);
       const managed = updateManagedFields(undefined, obj, fieldManagerOf(req), 'Update', now);
       const created = await store.create(ns, managed, { dryRun, admit: admission(served, req) });
@@ -173,7 +188,7 @@ async function storedVerb(
     }
     case 'update': {
       const dryRun = parseDryRun(q.getAll('dryRun'));
-      const obj = await readObject(req);
+      const obj = await readObject(req, served);
       checkKind(served, obj);
       const manager = fieldManagerOf(req);
       const updated = await store.update(ns, info.name, obj, {
@@ -195,6 +210,7 @@ async function storedVerb(
         body: await req.body(),
         dryRun,
         admit: admission(served, req),
+        served,
       });
       return objectResponse(result.status, render(store, result.object, output, now), output.format);
     }
@@ -306,7 +322,7 @@ async function subresource(
     if (info.verb === 'get') return objectResponse(200, await store.get(ns, info.name), output.format);
     if (info.verb === 'update') {
       const dryRun = parseDryRun(req.query.getAll('dryRun'));
-      const obj = await readObject(req);
+      const obj = await readObject(req, served);
       const updated = await store.guaranteedUpdate(
         ns,
         info.name,
