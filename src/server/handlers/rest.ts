@@ -104,6 +104,13 @@ export function restHandler(deps: RestDeps): Handler {
       const result = await served.create(req, body, ns, info.name);
       return objectResponse(result.status, result.object, output.format);
     }
+    const verb = info.verb === 'list' && isWatch(req.query) ? 'watch' : info.verb;
+    if (!served.def.verbs.includes(verb))
+      throw statusFailure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {
+        ...(served.def.group ? { group: served.def.group } : {}),
+        kind: served.def.resource,
+        ...(info.name ? { name: info.name } : {}),
+      });
     return storedVerb(deps, req, served, served.store, info, ns, output);
   };
 }
