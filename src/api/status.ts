@@ -60,8 +60,10 @@ export class StatusError extends Error {
 }
 
 function failure(code: number, reason: string, message: string, details?: StatusDetails): StatusError {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-  if (details) status.details = details;
+  // Field order is upstream's JSON order (details before code); clients comparing bodies see the same bytes.
+  const status = details
+    ? ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code } as Status)
+    : ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code } as Status);
   return new StatusError(status);
 }
 

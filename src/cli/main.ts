@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { dataDirPaths } from '../server/data-dir.ts';
 import { defaultDataDir, serverCommand } from './server-command.ts';
+import { tokenCommand } from './token/command.ts';
 
 const program = new Command('superkube')
   .description('A Kubernetes-compatible API server built around Kubernetes token authentication')
   .version('0.1.0');
 
 program.addCommand(serverCommand(), { isDefault: false });
+program.addCommand(tokenCommand());
 
 program
   .command('kubeconfig')

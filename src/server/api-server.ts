@@ -224,21 +224,10 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       rbac,
     ]);
 
-    // OIDC discovery.
     let oidc: OpenIDMetadata | undefined;
-    try {
-      oidc = buildOpenIDMetadata({
-        issuer: issuers[0]!,
-        jwksUri: opts.serviceAccountJwksUri,
-        externalAddress: `${opts.externalHostname ?? (opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress)}:${opts.securePort}`,
-        keys: keys.keys,
-      });
-      if (opts.serviceAccountIssuerDiscoveryPublic) {
-        publicPaths.add(OPENID_CONFIG_PATH);
-        publicPaths.add(JWKS_PATH);
-      }
-    } catch (err) {
-      log.error({ error: (err as Error).message }, 'OIDC discovery endpoints not installed');
+    if (opts.serviceAccountIssuerDiscoveryPublic) {
+      publicPaths.add(OPENID_CONFIG_PATH);
+      publicPaths.add(JWKS_PATH);
     }
 
     // Served resources.
@@ -384,6 +373,20 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     const hostPort = host.includes(':') ? `[${host}]:${server.address.port}` : `${host}:${server.address.port}`;
     serverAddress = hostPort;
     const url = `https://${hostPort}`;
+    // OIDC discovery, once the real port is known (the default jwks_uri names it).
+    try {
+      oidc = buildOpenIDMetadata({
+        issuer: issuers[0]!,
+        jwksUri: opts.serviceAccountJwksUri,
+        externalAddress: opts.externalHostname
+          ? `${opts.externalHostname}:${server.address.port}`
+          : hostPort,
+        keys: keys.keys,
+      });
+    } catch (err) {
+      log.error({ error: (err as Error).message }, 'OIDC discovery endpoints not installed');
+    }
+
     if (adminToken) writeFileAtomic(paths.kubeconfig, kubeconfigYaml(url, ca.certPem, adminToken), 0o600);
 
     return {

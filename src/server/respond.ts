@@ -23,6 +23,7 @@ export function statusOf(err: unknown): Status {
 export function errorResponse(err: unknown, format: OutputFormat = 'json'): ApiResponse {
   const status = statusOf(err);
   const out = objectResponse(status.code, status, format);
+  out.headers = { ...out.headers, 'x-content-type-options': 'nosniff' };
   const retry = status.details?.retryAfterSeconds;
   if (retry !== undefined) out.headers = { ...out.headers, 'retry-after': String(retry) };
   return out;

@@ -44,15 +44,19 @@ export interface StartEtcdOptions {
   members?: 1 | 3;
 }
 
-const INSTALL_HINT = 'install it with `apt-get install -y etcd-server etcd-client` (Debian package etcd-server provides /usr/bin/etcd)';
+const INSTALL_HINT =
+  'install it with `apt-get install -y etcd-server etcd-client` (Debian package etcd-server provides /usr/bin/etcd)';
 
-/** The etcd binary: $ETCD_BIN, else `etcd` on PATH, else /usr/bin/etcd. Throws with an install hint when missing. */
+/** The etcd binary: $ETCD_BIN when set, else `etcd` on PATH, else /usr/bin/etcd. Throws with an install hint. */
 export function etcdBinary(): string {
-  const candidates = [
-    process.env.ETCD_BIN,
-    ...(process.env.PATH ?? '').split(delimiter).map((dir) => (dir ? join(dir, 'etcd') : undefined)),
-    '/usr/bin/etcd',
-  ];
+  const fromEnv = process.env.ETCD_BIN;
+  const candidates =
+    fromEnv !== undefined && fromEnv !== ''
+      ? [fromEnv]
+      : [
+          ...(process.env.PATH ?? '').split(delimiter).map((dir) => (dir ? join(dir, 'etcd') : undefined)),
+          '/usr/bin/etcd',
+        ];
   for (const candidate of candidates) {
     if (candidate === undefined || !existsSync(candidate)) continue;
     try {
@@ -62,7 +66,8 @@ export function etcdBinary(): string {
       // Not executable: keep looking.
     }
   }
-  throw new Error(`etcd is not installed (no etcd binary on PATH or at /usr/bin/etcd): ${INSTALL_HINT}`);
+  const where = fromEnv ? `ETCD_BIN=${fromEnv} does not exist` : 'no etcd binary on PATH or at /usr/bin/etcd';
+  throw new Error(`etcd is not installed (${where}): ${INSTALL_HINT}`);
 }
 
 /** Starts etcd and waits until every member is healthy (a leader is elected). */
@@ -193,7 +198,12 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
       // A lone restarted member of a cluster without quorum never turns healthy; wait only for its port then.
       const others = members.filter((m, j) => j !== i && m.running).length;
       if (others + 1 > count / 2) await waitHealthy([i]);
-      else await waitListening(specs[i]!.clientUrl, () => processes[i], () => stderr[i]!);
+      else
+        await waitListening(
+          specs[i]!.clientUrl,
+          () => processes[i],
+          () => stderr[i]!,
+        );
     },
     stop,
   };
@@ -210,7 +220,11 @@ async function healthy(clientUrl: string): Promise<boolean> {
   }
 }
 
-async function waitListening(clientUrl: string, child: () => ChildProcess | undefined, logs: () => string): Promise<void> {
+async function waitListening(
+  clientUrl: string,
+  child: () => ChildProcess | undefined,
+  logs: () => string,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {

@@ -184,9 +184,7 @@ export function decodeToken(token: string): DecodedToken {
     );
   }
   if (segments.length !== 3) {
-    throw new MalformedTokenError(
-      `malformed JWT: ${segments.length} segments, a JWT has 3 (header.payload.signature)`,
-    );
+    throw new MalformedTokenError(`malformed JWT: ${segments.length} segments, a JWT has 3 (header.payload.signature)`);
   }
   const [headerPart, payloadPart, sigPart] = segments as [string, string, string];
   const header = decodeJsonObject(decodeSegment(headerPart, 'header'), 'header');

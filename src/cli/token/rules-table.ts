@@ -124,7 +124,9 @@ export function tabwrite(lines: readonly string[][]): string {
     widths.push(Math.max(w, 10));
   }
   return lines
-    .map((l) => l.map((cell, c) => (c < l.length - 1 ? cell.padEnd(widths[c]! - [...cell].length + cell.length) : cell)).join(''))
+    .map((l) =>
+      l.map((cell, c) => (c < l.length - 1 ? cell.padEnd(widths[c]! - [...cell].length + cell.length) : cell)).join(''),
+    )
     .map((line) => `${line}\n`)
     .join('');
 }
@@ -140,7 +142,9 @@ export function rulesRows(status: RulesReviewStatus): string[][] {
         resourceNames: r.resourceNames ?? [],
       }),
     ),
-    ...(status.nonResourceRules ?? []).map((r) => rule({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs ?? [] })),
+    ...(status.nonResourceRules ?? []).map((r) =>
+      rule({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs ?? [] }),
+    ),
   ];
   const rows = compact(policy.flatMap(breakdown));
   // Array.prototype.sort is stable, like sort.Stable.

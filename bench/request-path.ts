@@ -1,0 +1,199 @@
+/**
+ * Figures 2 and 3, over HTTPS against a running server, with autocannon in its own process.
+ *
+ * 2. GET of one pod with a service-account token that a RoleBinding allows (token cache on, as in production)
+ *    versus a bare node:https server answering the same bytes with the same certificate: requests/s and p99.
+ * 3. TokenRequest: tokens issued per second versus raw RS256 signatures per second with the same key.
+ */
+import { spawn } from 'node:child_process';
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Agent } from 'node:https';
+import { join } from 'node:path';
+import {
+  assertAllOk,
+  autocannon,
+  type AutocannonResult,
+  fmt,
+  log,
+  opsPerSecond,
+  podManifest,
+  ROOT,
+  ratio,
+  request,
+  requestJson,
+  type Row,
+  targetCell,
+  tempDir,
+} from './lib.ts';
+
+const NS = 'bench';
+const SA = 'reader';
+const POD = 'web';
+
+/** Creates the namespace, service account, Role, RoleBinding and pod of figure 2; returns a bound SA token. */
+async function setup(url: string, token: string, agent: Agent): Promise<string> {
+  const post = (path: string, body: unknown) => requestJson(agent, `${url}${path}`, { method: 'POST', token, body });
+  await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  await post(`/api/v1/namespaces/${NS}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA } });
+  await post(`/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/roles`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'pod-reader' },
+    rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+  });
+  await post(`/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/rolebindings`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'reader-reads-pods' },
+    subjects: [{ kind: 'ServiceAccount', name: SA, namespace: NS }],
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+  });
+  await post(`/api/v1/namespaces/${NS}/pods`, podManifest(POD));
+  const tr = await post(`/api/v1/namespaces/${NS}/serviceaccounts/${SA}/token`, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 3600 },
+  });
+  return (tr as { status: { token: string } }).status.token;
+}
+
+/** Starts bench/baseline-server.ts answering `response`; resolves with its URL and a stop function. */
+async function startBaseline(
+  dataDir: string,
+  response: { status: number; headers: Record<string, string>; body: Buffer },
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = tempDir('baseline');
+  const file = join(dir, 'response.json');
+  writeFileSync(file, JSON.stringify({ ...response, body: undefined, bodyBase64: response.body.toString('base64') }));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'bench', 'baseline-server.ts'),
+      join(dataDir, 'server.crt'),
+      join(dataDir, 'server.key'),
+      file,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`baseline server exited with ${code}`)));
+  });
+  return {
+    url: `https://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      const { rmSync } = await import('node:fs');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Response headers a baseline can replay (hop-by-hop and per-response ones dropped). */
+function replayableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined || ['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)) continue;
+    out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function describe(r: AutocannonResult): string {
+  return `${fmt(r.requests.average)} req/s, p99 ${fmt(r.latency.p99)} ms`;
+}
+
+/** Measures figures 2 and 3 against the running server. */
+export async function requestPathRows(opts: {
+  url: string;
+  dataDir: string;
+  adminToken: string;
+  agent: Agent;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  signDurationMs: number;
+}): Promise<Row[]> {
+  const saToken = await setup(opts.url, opts.adminToken, opts.agent);
+  const path = `/api/v1/namespaces/${NS}/pods/${POD}`;
+  const got = await request(opts.agent, `${opts.url}${path}`, { token: saToken });
+  if (got.status !== 200) throw new Error(`GET ${path} as the service account: ${got.status} ${got.body.toString()}`);
+
+  const baseline = await startBaseline(opts.dataDir, {
+    status: got.status,
+    headers: replayableHeaders(got.headers),
+    body: got.body,
+  });
+  const load = { connections: opts.connections, headers: { authorization: `Bearer ${saToken}` } };
+  let sk: AutocannonResult;
+  let base: AutocannonResult;
+  try {
+    log(`figure 2: GET pod as a service account, ${opts.durationS} s per side`);
+    await autocannon(`${opts.url}${path}`, { ...load, durationS: opts.warmupS });
+    sk = await autocannon(`${opts.url}${path}`, { ...load, durationS: opts.durationS });
+    await autocannon(`${baseline.url}${path}`, { ...load, durationS: opts.warmupS });
+    base = await autocannon(`${baseline.url}${path}`, { ...load, durationS: opts.durationS });
+  } finally {
+    await baseline.stop();
+  }
+  assertAllOk('figure 2 superkube', sk);
+  assertAllOk('figure 2 baseline', base);
+
+  log(`figure 3: TokenRequest, ${opts.durationS} s`);
+  const trUrl = `${opts.url}/api/v1/namespaces/${NS}/serviceaccounts/${SA}/token`;
+  const trLoad = {
+    connections: opts.connections,
+    method: 'POST',
+    headers: { authorization: `Bearer ${opts.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} }),
+  };
+  await autocannon(trUrl, { ...trLoad, durationS: opts.warmupS });
+  const tr = await autocannon(trUrl, { ...trLoad, durationS: opts.durationS });
+  assertAllOk('figure 3 superkube', tr);
+
+  // The baseline signs a token-sized input with the server's own key, parsed once.
+  const key = createPrivateKey(readFileSync(join(opts.dataDir, 'sa.key')));
+  const sample = (saToken.slice(0, saToken.lastIndexOf('.')));
+  const input = Buffer.from(sample, 'latin1');
+  log('figure 3: raw RS256 signatures');
+  const raw = await opsPerSecond(() => sign('sha256', input, key), {
+    durationMs: opts.signDurationMs,
+    warmupMs: 500,
+  });
+
+  const rpsRatio = sk.requests.average / base.requests.average;
+  const p99Ratio = sk.latency.p99 / base.latency.p99;
+  return [
+    {
+      figure: `2. GET one pod as an RBAC-allowed SA over HTTPS (autocannon -c ${opts.connections}, ${opts.durationS} s): req/s`,
+      superkube: describe(sk),
+      baseline: `${describe(base)} (bare node:https, same bytes)`,
+      ratio: ratio(sk.requests.average, base.requests.average),
+      target: targetCell(rpsRatio, '>=', 0.5),
+    },
+    {
+      figure: '2a. same run: p99 latency',
+      superkube: `${fmt(sk.latency.p99)} ms`,
+      baseline: `${fmt(base.latency.p99)} ms`,
+      ratio: ratio(sk.latency.p99, base.latency.p99),
+      target: targetCell(p99Ratio, '<=', 2),
+    },
+    {
+      figure: `3. TokenRequest over HTTPS (autocannon -c ${opts.connections}): tokens/s`,
+      superkube: `${fmt(tr.requests.average)}/s, p99 ${fmt(tr.latency.p99)} ms`,
+      baseline: `${fmt(raw.perSecond)}/s raw RS256 signatures`,
+      ratio: ratio(tr.requests.average, raw.perSecond),
+      target: targetCell(tr.requests.average / raw.perSecond, '>=', 0.7),
+    },
+  ];
+}

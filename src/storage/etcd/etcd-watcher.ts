@@ -1,0 +1,214 @@
+/**
+ * One storage watch on one etcd gRPC watch stream. etcd3's own WatchManager is not used: it resumes a broken
+ * stream from the response header's revision + 1, which during a history replay is the *current* revision, so
+ * events between the last delivered one and "now" would be lost; and it drops a compaction's compact_revision.
+ * Here the resume point is the last delivered event's revision + 1, so a reconnect (another member, or the same
+ * one after a restart) neither misses nor repeats an event.
+ */
+import { StorageError } from '../errors.ts';
+import type { WatchEvent, Watcher } from '../interface.ts';
+import type { EtcdRange } from './key-space.ts';
+
+/** The parts of an etcd key-value the watcher reads (etcd3's IKeyValue, revisions as decimal strings). */
+export interface RawKeyValue {
+  key: Buffer;
+  value: Buffer;
+  create_revision: string;
+  mod_revision: string;
+}
+
+/** The parts of an etcd WatchResponse the watcher reads. */
+export interface RawWatchResponse {
+  created: boolean;
+  canceled: boolean;
+  compact_revision: string;
+  cancel_reason: string;
+  events: { type: string; kv: RawKeyValue; prev_kv?: RawKeyValue | null }[];
+}
+
+/** The gRPC duplex stream of the Watch service, as the watcher uses it. */
+export interface RawWatchStream {
+  write(request: unknown): void;
+  cancel(): void;
+  pause?(): unknown;
+  resume?(): unknown;
+  on(event: 'data', fn: (res: RawWatchResponse) => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+  on(event: 'end', fn: () => void): unknown;
+}
+
+/** What an EtcdWatcher needs from its storage. */
+export interface EtcdWatcherOptions {
+  range: EtcdRange;
+  /** Deliver events with a revision greater than this. */
+  afterRevision: number;
+  /** Opens a new Watch stream on some reachable member. */
+  openStream(): Promise<RawWatchStream>;
+  /** Turns an etcd key-value into the storage's KeyValue. */
+  toEvent(type: string, kv: RawKeyValue, prev: RawKeyValue | undefined): WatchEvent;
+  /** Told the compact revision a canceled watch reported. */
+  onCompacted(revision: number): void;
+  /** Called once when the watch ends. */
+  onEnd(watcher: EtcdWatcher): void;
+}
+
+const DONE: IteratorResult<WatchEvent[]> = { done: true, value: undefined };
+/** Buffered events past which the stream is paused, so HTTP/2 flow control holds etcd back instead of memory. */
+const HIGH_WATER = 5_000;
+const MIN_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 2_000;
+
+/** A Watcher fed by an etcd watch stream that reconnects by itself until closed or compacted. */
+export class EtcdWatcher implements Watcher {
+  readonly done: Promise<Error | undefined>;
+  private readonly opts: EtcdWatcherOptions;
+  /** The next revision to ask etcd for: one past the last event delivered into the queue. */
+  private next: number;
+  private queue: WatchEvent[] = [];
+  private ended = false;
+  private stream: RawWatchStream | undefined;
+  private paused = false;
+  private backoff = MIN_BACKOFF_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private wake: (() => void) | undefined;
+  private resolveDone!: (err: Error | undefined) => void;
+  /** Serialises next() calls: there is one wake-up slot. */
+  private pulling: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: EtcdWatcherOptions) {
+    this.opts = opts;
+    this.next = opts.afterRevision + 1;
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+    void this.connect();
+  }
+
+  /** Ends the watch with `err` (undefined: closed by the caller). Later calls are ignored. */
+  end(err?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue = [];
+    clearTimeout(this.retryTimer);
+    const stream = this.stream;
+    this.stream = undefined;
+    stream?.cancel();
+    this.opts.onEnd(this);
+    this.resolveDone(err);
+    this.wakeUp();
+  }
+
+  close(): void {
+    this.end(undefined);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent[]> {
+    return {
+      next: () => {
+        const result = this.pulling.then(() => this.pull());
+        this.pulling = result;
+        return result;
+      },
+      return: async () => {
+        this.close();
+        return DONE;
+      },
+    };
+  }
+
+  private async connect(): Promise<void> {
+    if (this.ended) return;
+    let stream: RawWatchStream;
+    try {
+      stream = await this.opts.openStream();
+    } catch {
+      this.retryLater();
+      return;
+    }
+    if (this.ended) {
+      stream.cancel();
+      return;
+    }
+    this.stream = stream;
+    this.paused = false;
+    const { range } = this.opts;
+    stream.on('data', (res) => this.onResponse(stream, res));
+    stream.on('error', () => this.onBroken(stream));
+    stream.on('end', () => this.onBroken(stream));
+    stream.write({
+      create_request: { key: range.start, range_end: range.end, start_revision: this.next, prev_kv: true },
+    });
+  }
+
+  private onResponse(stream: RawWatchStream, res: RawWatchResponse): void {
+    if (this.ended || stream !== this.stream) return;
+    if (res.created && !res.canceled) this.backoff = MIN_BACKOFF_MS;
+    const compacted = Number(res.compact_revision);
+    if (compacted > 0) {
+      this.opts.onCompacted(compacted);
+      this.end(new StorageError('Compacted', 'required revision has been compacted', { revision: compacted }));
+      return;
+    }
+    if (res.canceled) {
+      // e.g. a member that lost its leader with "require leader" set, or a server-side limit: start over.
+      this.onBroken(stream);
+      return;
+    }
+    const batch: WatchEvent[] = [];
+    for (const ev of res.events) {
+      const revision = Number(ev.kv.mod_revision);
+      // After a reconnect etcd starts at `next`; anything older was already delivered.
+      if (revision < this.next) continue;
+      batch.push(this.opts.toEvent(ev.type, ev.kv, ev.prev_kv ?? undefined));
+    }
+    if (batch.length === 0) return;
+    // All events of one revision arrive in one response, so the revision is complete once seen.
+    this.next = batch[batch.length - 1]!.kv.modRevision + 1;
+    this.queue.push(...batch);
+    if (this.queue.length >= HIGH_WATER && !this.paused && stream.pause !== undefined) {
+      this.paused = true;
+      stream.pause();
+    }
+    this.wakeUp();
+  }
+
+  private onBroken(stream: RawWatchStream): void {
+    if (this.ended || stream !== this.stream) return;
+    this.stream = undefined;
+    stream.cancel();
+    this.retryLater();
+  }
+
+  private retryLater(): void {
+    if (this.ended) return;
+    const delay = this.backoff;
+    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    // An open watch must not keep a process alive on its own while etcd is away.
+    this.retryTimer.unref();
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async pull(): Promise<IteratorResult<WatchEvent[]>> {
+    for (;;) {
+      if (this.ended) return DONE;
+      if (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        if (this.paused) {
+          this.paused = false;
+          this.stream?.resume?.();
+        }
+        return { done: false, value: batch };
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+}
