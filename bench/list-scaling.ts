@@ -3,13 +3,20 @@
  * scaling gives a ratio of 10; the target allows 12.
  */
 import type { Agent } from 'node:https';
-import { fmt, log, median, ratio, request, type Row, targetCell } from './lib.ts';
+import { fmt, log, median, type Row, ratio, request, targetCell } from './lib.ts';
 import { SEED } from './warm-cluster.ts';
 
 /** kubectl get's Accept header. */
-const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const TABLE_ACCEPT =
+  'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
-async function timeList(agent: Agent, url: string, token: string, accept: string, expectItems: number): Promise<number> {
+async function timeList(
+  agent: Agent,
+  url: string,
+  token: string,
+  accept: string,
+  expectItems: number,
+): Promise<number> {
   const start = performance.now();
   const res = await request(agent, url, { token, headers: { accept } });
   const elapsed = performance.now() - start;

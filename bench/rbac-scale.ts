@@ -11,7 +11,7 @@ import type { Attributes } from '../src/auth/authz/interfaces.ts';
 import { PolicyIndex } from '../src/auth/authz/policy-index.ts';
 import { RbacAuthorizer } from '../src/auth/authz/rbac-authorizer.ts';
 import type { UserInfo } from '../src/auth/user.ts';
-import { fmt, log, opsPerSecond, ratio, type Row, targetCell } from './lib.ts';
+import { fmt, log, opsPerSecond, type Row, ratio, targetCell } from './lib.ts';
 
 const NS = 'bench';
 

@@ -11,18 +11,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:https';
 import { join } from 'node:path';
 import {
+  type AutocannonResult,
   assertAllOk,
   autocannon,
-  type AutocannonResult,
   fmt,
   log,
   opsPerSecond,
   podManifest,
   ROOT,
+  type Row,
   ratio,
   request,
   requestJson,
-  type Row,
   targetCell,
   tempDir,
 } from './lib.ts';
@@ -35,7 +35,11 @@ const POD = 'web';
 async function setup(url: string, token: string, agent: Agent): Promise<string> {
   const post = (path: string, body: unknown) => requestJson(agent, `${url}${path}`, { method: 'POST', token, body });
   await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-  await post(`/api/v1/namespaces/${NS}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA } });
+  await post(`/api/v1/namespaces/${NS}/serviceaccounts`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: SA },
+  });
   await post(`/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/roles`, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
@@ -103,7 +107,8 @@ async function startBaseline(
 function replayableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || ['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)) continue;
+    if (v === undefined || ['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k))
+      continue;
     out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
@@ -163,7 +168,7 @@ export async function requestPathRows(opts: {
 
   // The baseline signs a token-sized input with the server's own key, parsed once.
   const key = createPrivateKey(readFileSync(join(opts.dataDir, 'sa.key')));
-  const sample = (saToken.slice(0, saToken.lastIndexOf('.')));
+  const sample = saToken.slice(0, saToken.lastIndexOf('.'));
   const input = Buffer.from(sample, 'latin1');
   log('figure 3: raw RS256 signatures');
   const raw = await opsPerSecond(() => sign('sha256', input, key), {

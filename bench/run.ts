@@ -8,8 +8,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  autocannonPath,
+  type BenchServer,
+  keepAliveAgent,
+  log,
+  markdownTable,
+  ROOT,
+  type Row,
+  tempDir,
+} from './lib.ts';
 import { listScalingRows } from './list-scaling.ts';
-import { type BenchServer, autocannonPath, keepAliveAgent, log, markdownTable, ROOT, type Row, tempDir } from './lib.ts';
 import { rbacScaleRows } from './rbac-scale.ts';
 import { requestPathRows } from './request-path.ts';
 import { tokenValidationRows } from './token-validation.ts';
@@ -19,10 +28,14 @@ import { prepareWatchNamespace, watchFanoutRows } from './watch-fanout.ts';
 function build(): void {
   log('compiling the server (tsc -p tsconfig.build.json)');
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   } catch {
     // tsc still emits when it reports type errors; a missing entry point is what would stop the run.
     log('tsc reported errors; continuing with what it emitted');

@@ -16,7 +16,7 @@ import { KeySet } from '../src/auth/tokens/keys.ts';
 import { createStores } from '../src/registry/stores.ts';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite-storage.ts';
 import { systemClock } from '../src/util/clock.ts';
-import { fmt, log, opsPerSecond, ratio, type Row, targetCell, tempDir } from './lib.ts';
+import { fmt, log, opsPerSecond, type Row, ratio, targetCell, tempDir } from './lib.ts';
 
 const ISSUER = 'https://kubernetes.default.svc';
 

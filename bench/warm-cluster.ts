@@ -19,9 +19,9 @@ import {
   median,
   mib,
   podManifest,
+  type Row,
   ratio,
   request,
-  type Row,
   rssOf,
   SUPERKUBE_BIN,
   sleep,
@@ -46,7 +46,8 @@ export async function seedDataDir(dataDir: string): Promise<number> {
   try {
     const stores = createStores(storage, systemClock);
     const ns = async (name: string) => {
-      if (!(await stores.namespaces.find('', name))) await stores.namespaces.create('', { metadata: { name } } as never);
+      if (!(await stores.namespaces.find('', name)))
+        await stores.namespaces.create('', { metadata: { name } } as never);
     };
     for (let n = 0; n < SEED.serviceAccountNamespaces; n++) {
       const namespace = `team-${n}`;
@@ -91,9 +92,13 @@ async function timeToReady(dataDir: string, caPem: string, token: string): Promi
   const port = await freePort();
   const agent = keepAliveAgent(caPem, 1);
   const start = performance.now();
-  const child = spawn(process.execPath, [SUPERKUBE_BIN, 'server', '--data-dir', dataDir, '--secure-port', String(port)], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [SUPERKUBE_BIN, 'server', '--data-dir', dataDir, '--secure-port', String(port)],
+    {
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   try {
     for (;;) {
@@ -190,6 +195,10 @@ export async function prepareWarmCluster(dataDir: string, opts: { startRuns: num
         target: 'report',
       },
     ],
-    memoryAfterLoad: () => memRow('7a. RSS with the same data after the load figures (2, 3, 5, 6 over HTTP/1.1)', rssOf(server.process.pid!)),
+    memoryAfterLoad: () =>
+      memRow(
+        '7a. RSS with the same data after the load figures (2, 3, 5, 6 over HTTP/1.1)',
+        rssOf(server.process.pid!),
+      ),
   };
 }

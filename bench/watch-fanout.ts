@@ -5,9 +5,9 @@
  * watch has the event.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { connect, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
+import { type ClientHttp2Session, type ClientHttp2Stream, connect } from 'node:http2';
 import { Agent, request as httpsRequest } from 'node:https';
-import { fmt, log, median, ratio, requestJson, type Row } from './lib.ts';
+import { fmt, log, median, type Row, ratio, requestJson } from './lib.ts';
 
 const NS = 'watch-bench';
 const STREAMS_PER_SESSION = 100;
@@ -175,7 +175,10 @@ export async function watchFanoutRows(opts: {
   writes: number;
 }): Promise<Row[]> {
   const p = opts.protocol;
-  const label = p === 'http1' ? `6. HTTP/1.1 (one TLS connection per watch)` : `6a. HTTP/2 (${STREAMS_PER_SESSION} watch streams per connection)`;
+  const label =
+    p === 'http1'
+      ? `6. HTTP/1.1 (one TLS connection per watch)`
+      : `6a. HTTP/2 (${STREAMS_PER_SESSION} watch streams per connection)`;
   const figure = `${label}: one write reaching ${fmt(opts.watches)} watches vs 1 watch (median of ${opts.writes})`;
   try {
     log(`figure 6 (${p}): one write to 1 watch`);

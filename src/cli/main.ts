@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { dataDirPaths } from '../server/data-dir.ts';
+import { migrateCommand } from './migrate-command.ts';
 import { defaultDataDir, serverCommand } from './server-command.ts';
 import { tokenCommand } from './token/command.ts';
 
@@ -11,6 +12,7 @@ const program = new Command('superkube')
 
 program.addCommand(serverCommand(), { isDefault: false });
 program.addCommand(tokenCommand());
+program.addCommand(migrateCommand());
 
 program
   .command('kubeconfig')

@@ -48,6 +48,7 @@ import { followPolicy } from '../controllers/policy-informer.ts';
 import { flushOnDeletes } from '../controllers/revocation.ts';
 import { tokensController } from '../controllers/tokens-controller.ts';
 import { createStores, type Stores } from '../registry/stores.ts';
+import { openEtcdStorage } from '../storage/etcd/etcd-storage.ts';
 import type { Storage } from '../storage/interface.ts';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
@@ -79,6 +80,8 @@ import type { ApiRequest, ApiResponse, Handler } from './http.ts';
 import { listen, type RunningServer } from './https.ts';
 import type { Logger } from './logger.ts';
 import { instrumentStorage, Metrics } from './metrics.ts';
+import { createOpenApi } from './openapi/openapi.ts';
+import { openApiHandler } from './openapi/route.ts';
 import type { ServerOptions } from './options.ts';
 import { rbacAdmission } from './rbac-admission.ts';
 import { registerResources } from './resources.ts';
@@ -156,7 +159,15 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       for (const suffix of ['', '-wal', '-shm'])
         if (existsSync(paths.database + suffix)) chmodSync(paths.database + suffix, 0o600);
     } else {
-      throw new Error('the etcd3 storage backend is not available yet; use --storage-backend sqlite');
+      if (opts.etcdServers.length === 0) throw new Error('--etcd-servers is required with --storage-backend etcd3');
+      storage = await openEtcdStorage({
+        endpoints: opts.etcdServers,
+        prefix: opts.etcdPrefix,
+        caFile: opts.etcdCaFile,
+        certFile: opts.etcdCertFile,
+        keyFile: opts.etcdKeyFile,
+        onBackgroundError: (err) => log.error({ err }, 'etcd background task failed'),
+      });
     }
     cleanups.push(() => storage.close());
     const metrics = new Metrics();
@@ -261,6 +272,12 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       clock,
     });
 
+    // OpenAPI documents, and the schemas ?fieldValidation checks bodies against.
+    const openapiDocs = createOpenApi(resources);
+    const openapi = openApiHandler(openapiDocs);
+    for (const r of resources.all())
+      r.schema = openapiDocs.fieldSchemaOf({ group: r.def.group, version: r.def.version, kind: r.def.kind });
+
     // Controllers.
     const onControllerError = (err: unknown) => log.warn({ err }, 'controller error');
     const policyFollower = followPolicy(stores, policy, onControllerError);
@@ -341,8 +358,8 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
         const m = await metrics.render();
         return { status: 200, headers: { 'content-type': m.contentType }, body: m.body };
       }
-      if (req.path === '/openapi/v2')
-        return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: '' };
+      const oa = openapi(req);
+      if (oa) return oa;
       throw notFoundPath();
     };
     const audit: AuditSink = fileAuditSink(paths.auditLog);
@@ -378,9 +395,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       oidc = buildOpenIDMetadata({
         issuer: issuers[0]!,
         jwksUri: opts.serviceAccountJwksUri,
-        externalAddress: opts.externalHostname
-          ? `${opts.externalHostname}:${server.address.port}`
-          : hostPort,
+        externalAddress: opts.externalHostname ? `${opts.externalHostname}:${server.address.port}` : hostPort,
         keys: keys.keys,
       });
     } catch (err) {

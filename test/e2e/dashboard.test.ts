@@ -9,7 +9,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { createTokenSigner, issueServiceAccountToken } from '../../src/auth/tokens/issuer.ts';
 import { loadKeySet } from '../../src/auth/tokens/keys.ts';
-import { type BrowserSession, loginWith, openBrowser, screenshot, unexpectedConsoleErrors } from './dashboard-browser.ts';
+import {
+  type BrowserSession,
+  loginWith,
+  openBrowser,
+  screenshot,
+  unexpectedConsoleErrors,
+} from './dashboard-browser.ts';
 import { eventually, Kubectl, rawRequest, startServer, type TestServer } from './harness.ts';
 
 const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist', 'index.html');
@@ -50,26 +56,48 @@ describe('dashboard', () => {
   let kubectl: Kubectl;
 
   before(async () => {
-    assert.ok(existsSync(WEB_DIST), `the dashboard is not built (${WEB_DIST}); run npx vite build --config web/vite.config.ts`);
+    assert.ok(
+      existsSync(WEB_DIST),
+      `the dashboard is not built (${WEB_DIST}); run npx vite build --config web/vite.config.ts`,
+    );
     server = await startServer();
     kubectl = new Kubectl('1.33', server);
     await kubectl.ok(['create', 'namespace', 'team']);
     await kubectl.ok(['create', 'serviceaccount', 'viewer', '-n', 'team']);
     await kubectl.ok(['create', 'serviceaccount', 'temp', '-n', 'team']);
-    await kubectl.ok(['create', 'rolebinding', 'viewers', '-n', 'team', '--clusterrole=view', '--serviceaccount=team:viewer', '--serviceaccount=team:temp']);
+    await kubectl.ok([
+      'create',
+      'rolebinding',
+      'viewers',
+      '-n',
+      'team',
+      '--clusterrole=view',
+      '--serviceaccount=team:viewer',
+      '--serviceaccount=team:temp',
+    ]);
     await kubectl.ok(['apply', '-f', '-'], {
       input: JSON.stringify({
         apiVersion: 'v1',
         kind: 'List',
         items: [
-          { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'team' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'web-1', namespace: 'team' },
+            spec: { containers: [{ name: 'c', image: 'nginx' }] },
+          },
           {
             apiVersion: 'v1',
             kind: 'ConfigMap',
             metadata: { name: 'evil', namespace: 'team', annotations: { note: '<script>window.__xss=3</script>' } },
             data: { html: '<img src=x onerror="window.__xss=1">', js: '<script>window.__xss=2</script>' },
           },
-          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'team' }, stringData: { password: 's3cr3t-value' } },
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: 'db', namespace: 'team' },
+            stringData: { password: 's3cr3t-value' },
+          },
         ],
       }),
     });
@@ -77,7 +105,8 @@ describe('dashboard', () => {
 
   after(async () => {
     // A server that died mid-run explains the failures that follow: show how it ended.
-    if (server && server.process.exitCode !== null) process.stderr.write(`server exited early:\n${server.logs().slice(-4000)}\n`);
+    if (server && server.process.exitCode !== null)
+      process.stderr.write(`server exited early:\n${server.logs().slice(-4000)}\n`);
     kubectl?.cleanup();
     await server?.stop();
   });
@@ -96,13 +125,21 @@ describe('dashboard', () => {
     const redirect = await rawRequest(server, 'GET', '/dashboard');
     assert.equal(redirect.status, 301);
     assert.equal(redirect.headers['location'], '/dashboard/');
-    const noHeader = await rawRequest(server, 'POST', '/dashboard/api/session', { body: JSON.stringify({ token: server.adminToken }) });
+    const noHeader = await rawRequest(server, 'POST', '/dashboard/api/session', {
+      body: JSON.stringify({ token: server.adminToken }),
+    });
     assert.equal(noHeader.status, 403);
     assert.equal(noHeader.headers['set-cookie'], undefined);
-    const bad = await rawRequest(server, 'POST', '/dashboard/api/session', { body: JSON.stringify({ token: 'not-a-token' }), headers: H });
+    const bad = await rawRequest(server, 'POST', '/dashboard/api/session', {
+      body: JSON.stringify({ token: 'not-a-token' }),
+      headers: H,
+    });
     assert.equal(bad.status, 401);
     assert.equal(JSON.parse(bad.body).message, 'The server did not accept this token.');
-    const blank = await rawRequest(server, 'POST', '/dashboard/api/session', { body: JSON.stringify({ token: '   ' }), headers: H });
+    const blank = await rawRequest(server, 'POST', '/dashboard/api/session', {
+      body: JSON.stringify({ token: '   ' }),
+      headers: H,
+    });
     assert.equal(blank.status, 400);
   });
 
@@ -121,7 +158,9 @@ describe('dashboard', () => {
       const docCookie = (await b.page.evaluate('document.cookie')) as string;
       assert.doesNotMatch(docCookie, /sk_session/);
       assert.ok(!docCookie.includes(server.adminToken));
-      const storage = (await b.page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })')) as string;
+      const storage = (await b.page.evaluate(
+        'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })',
+      )) as string;
       assert.ok(!storage.includes(server.adminToken), 'the token is not in web storage');
       const c = await sessionCookie(b);
       assert.equal(c.httpOnly, true);
@@ -162,7 +201,10 @@ describe('dashboard', () => {
 
       await nav(b.page, 'My token');
       assert.match((await b.page.getByTestId('jwt-header').textContent()) ?? '', /"alg": "RS256"/);
-      assert.match((await b.page.getByTestId('jwt-claims').textContent()) ?? '', /"sub": "system:serviceaccount:team:viewer"/);
+      assert.match(
+        (await b.page.getByTestId('jwt-claims').textContent()) ?? '',
+        /"sub": "system:serviceaccount:team:viewer"/,
+      );
       assert.equal(await b.page.getByTestId('expiry-warning').count(), 0);
       await screenshot(b.page, 'my-token-jwt');
 
@@ -191,7 +233,11 @@ describe('dashboard', () => {
       await kubectl.ok(['create', 'configmap', 'live-one', '-n', 'team', '--from-literal=k=v']);
       await textMatching(b.page.getByTestId('table-configmaps'), /live-one/);
       await kubectl.ok(['delete', 'configmap', 'live-one', '-n', 'team']);
-      await eventually(async () => !/live-one/.test((await b.page.getByTestId('table-configmaps').textContent()) ?? ''), 20_000, 'live-one gone');
+      await eventually(
+        async () => !/live-one/.test((await b.page.getByTestId('table-configmaps').textContent()) ?? ''),
+        20_000,
+        'live-one gone',
+      );
       await screenshot(b.page, 'browse-configmaps');
 
       await nav(b.page, 'What may I do');
@@ -227,9 +273,15 @@ describe('dashboard', () => {
       await b.page.locator('#ct-sa').fill('viewer');
       await b.page.locator('#ct-duration').selectOption('600');
       await b.page.getByRole('button', { name: 'Create token' }).click();
-      const minted = await eventually(async () => (await b.page.getByTestId('new-token').inputValue({ timeout: 1000 })) || undefined, 20_000);
+      const minted = await eventually(
+        async () => (await b.page.getByTestId('new-token').inputValue({ timeout: 1000 })) || undefined,
+        20_000,
+      );
       assert.match(minted, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
-      assert.match((await b.page.getByTestId('new-token-expiry').textContent()) ?? '', /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ UTC/);
+      assert.match(
+        (await b.page.getByTestId('new-token-expiry').textContent()) ?? '',
+        /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ UTC/,
+      );
       await screenshot(b.page, 'create-token');
       const review = await rawRequest(server, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
         token: minted,
@@ -258,7 +310,9 @@ describe('dashboard', () => {
         'The server no longer accepts the token of this session (it was revoked, or its service account or bound object was deleted). Log in with a new token.',
       );
       await screenshot(b.page, 'login-after-revocation');
-      const old = await rawRequest(server, 'GET', '/api/v1/namespaces/team/pods', { headers: { cookie: `sk_session=${c.value}`, ...H } });
+      const old = await rawRequest(server, 'GET', '/api/v1/namespaces/team/pods', {
+        headers: { cookie: `sk_session=${c.value}`, ...H },
+      });
       assert.equal(old.status, 401);
       assert.deepEqual(b.pageErrors, []);
       assert.deepEqual(unexpectedConsoleErrors(b.consoleErrors), []);
@@ -289,7 +343,9 @@ describe('dashboard', () => {
       assert.ok(msg.startsWith('Your token expired at '), msg);
       assert.ok(msg.includes(`(${utc} UTC)`), `${msg} names ${utc}`);
       await screenshot(b.page, 'login-after-expiry');
-      const old = await rawRequest(server, 'GET', '/api/v1/namespaces/team/pods', { headers: { cookie: `sk_session=${c.value}`, ...H } });
+      const old = await rawRequest(server, 'GET', '/api/v1/namespaces/team/pods', {
+        headers: { cookie: `sk_session=${c.value}`, ...H },
+      });
       assert.equal(old.status, 401);
       assert.deepEqual(b.pageErrors, []);
       assert.deepEqual(unexpectedConsoleErrors(b.consoleErrors), []);

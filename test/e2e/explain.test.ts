@@ -92,7 +92,10 @@ describe('kubectl explain and apply against our OpenAPI documents', () => {
     assert.equal(index.status, 200);
     const paths = (JSON.parse(index.body) as { paths: Record<string, { serverRelativeURL: string }> }).paths;
     assert.match(paths['api/v1']!.serverRelativeURL, /^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]{128}$/);
-    assert.match(paths['apis/rbac.authorization.k8s.io/v1']!.serverRelativeURL, /^\/openapi\/v3\/apis\/rbac\.authorization\.k8s\.io\/v1\?hash=/);
+    assert.match(
+      paths['apis/rbac.authorization.k8s.io/v1']!.serverRelativeURL,
+      /^\/openapi\/v3\/apis\/rbac\.authorization\.k8s\.io\/v1\?hash=/,
+    );
     const doc = await rawRequest(server, 'GET', paths['api/v1']!.serverRelativeURL, { token: server.adminToken });
     assert.equal(doc.status, 200);
     assert.equal(doc.headers['cache-control'], 'public, immutable');
@@ -108,7 +111,10 @@ describe('kubectl explain and apply against our OpenAPI documents', () => {
       assert.equal(r.code, 0);
       const lines = r.stdout.split('\n');
       assert.deepEqual(lines.slice(0, 4), ['KIND:       Pod', 'VERSION:    v1', '', 'DESCRIPTION:']);
-      assert.equal(description(r.stdout), 'A group of containers scheduled together onto one node, sharing network and storage.');
+      assert.equal(
+        description(r.stdout),
+        'A group of containers scheduled together onto one node, sharing network and storage.',
+      );
       assert.ok(lines.includes('FIELDS:'));
       assert.deepEqual(fieldLines(r.stdout), [
         '  apiVersion\t<string>',
@@ -197,8 +203,16 @@ spec:
     command: [sleep, "3600"]
 `;
     const c = k['1.33']!;
-    assert.deepEqual(await c.run(['apply', '-f', '-'], { input: pod('nginx:1') }), { code: 0, stdout: 'pod/web created\n', stderr: '' });
-    assert.deepEqual(await c.run(['apply', '-f', '-'], { input: pod('nginx:2') }), { code: 0, stdout: 'pod/web configured\n', stderr: '' });
+    assert.deepEqual(await c.run(['apply', '-f', '-'], { input: pod('nginx:1') }), {
+      code: 0,
+      stdout: 'pod/web created\n',
+      stderr: '',
+    });
+    assert.deepEqual(await c.run(['apply', '-f', '-'], { input: pod('nginx:2') }), {
+      code: 0,
+      stdout: 'pod/web configured\n',
+      stderr: '',
+    });
     assert.equal(await c.ok(['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[*].image}']), 'nginx:2 busybox:1');
   });
 

@@ -88,7 +88,9 @@ export async function login(token: string): Promise<SessionInfo> {
 }
 
 /** The current session, or why there is none. */
-export async function currentSession(): Promise<{ ok: true; session: SessionInfo } | { ok: false; ended: SessionEnded }> {
+export async function currentSession(): Promise<
+  { ok: true; session: SessionInfo } | { ok: false; ended: SessionEnded }
+> {
   const res = await fetch('/dashboard/api/session', { method: 'GET', credentials: 'same-origin', headers: HEADERS });
   const data = await readJson(res);
   if (res.ok) return { ok: true, session: data as SessionInfo };
@@ -123,7 +125,11 @@ export async function watch<T extends { metadata?: { resourceVersion?: string } 
   if (!res.ok || !res.body) {
     const data = await readJson(res);
     if (res.status === 401) onUnauthorized();
-    throw new ApiError(res.status, data as Status | undefined, (data as Status | undefined)?.message ?? String(res.status));
+    throw new ApiError(
+      res.status,
+      data as Status | undefined,
+      (data as Status | undefined)?.message ?? String(res.status),
+    );
   }
   let rv = resourceVersion;
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -80,7 +80,8 @@ export function App() {
 
   useEffect(() => {
     currentSession().then(
-      (r) => (r.ok ? enter(r.session) : toLogin(r.ended.ended === 'none' ? undefined : endedMessage(r.ended, undefined, 0))),
+      (r) =>
+        r.ok ? enter(r.session) : toLogin(r.ended.ended === 'none' ? undefined : endedMessage(r.ended, undefined, 0)),
       () => toLogin('The server could not be reached.'),
     );
   }, [enter, toLogin]);

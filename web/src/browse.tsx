@@ -27,7 +27,11 @@ const KINDS: Kind[] = [
     map: (o) => {
       const status = (o['status'] ?? {}) as { phase?: string };
       const spec = (o['spec'] ?? {}) as { nodeName?: string };
-      return { name: o.metadata.name, created: o.metadata.creationTimestamp, cells: [status.phase ?? '', spec.nodeName ?? ''] };
+      return {
+        name: o.metadata.name,
+        created: o.metadata.creationTimestamp,
+        cells: [status.phase ?? '', spec.nodeName ?? ''],
+      };
     },
   },
   {
@@ -67,7 +71,11 @@ const KINDS: Kind[] = [
       return {
         name: o.metadata.name,
         created: o.metadata.creationTimestamp,
-        cells: [Object.entries(data).map(([k, v]) => `${k}: ${v.length > 200 ? `${v.slice(0, 200)}…` : v}`).join('\n')],
+        cells: [
+          Object.entries(data)
+            .map(([k, v]) => `${k}: ${v.length > 200 ? `${v.slice(0, 200)}…` : v}`)
+            .join('\n'),
+        ],
       };
     },
   },

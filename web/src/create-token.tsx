@@ -84,7 +84,11 @@ export function CreateToken(props: { defaultNamespace: string }) {
           ))}
         </select>
         <label for="ct-aud">Audiences (optional, comma separated; empty: the API server's)</label>
-        <input id="ct-aud" value={audiences} onInput={(e) => setAudiences((e.currentTarget as HTMLInputElement).value)} />
+        <input
+          id="ct-aud"
+          value={audiences}
+          onInput={(e) => setAudiences((e.currentTarget as HTMLInputElement).value)}
+        />
         <label for="ct-kind">Bind to</label>
         <select id="ct-kind" onChange={(e) => setBoundKind((e.currentTarget as HTMLSelectElement).value)}>
           <option value="">nothing</option>
@@ -95,9 +99,17 @@ export function CreateToken(props: { defaultNamespace: string }) {
         {boundKind ? (
           <>
             <label for="ct-bname">{boundKind} name</label>
-            <input id="ct-bname" value={boundName} onInput={(e) => setBoundName((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id="ct-bname"
+              value={boundName}
+              onInput={(e) => setBoundName((e.currentTarget as HTMLInputElement).value)}
+            />
             <label for="ct-buid">{boundKind} UID (optional)</label>
-            <input id="ct-buid" value={boundUid} onInput={(e) => setBoundUid((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id="ct-buid"
+              value={boundUid}
+              onInput={(e) => setBoundUid((e.currentTarget as HTMLInputElement).value)}
+            />
           </>
         ) : null}
         <span />

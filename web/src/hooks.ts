@@ -51,13 +51,21 @@ export function useWatchedList<T extends { name: string }>(path: string | undefi
         let byName = new Map<string, T>();
         let rv: string;
         try {
-          const list = await api<{ metadata: { resourceVersion: string }; items: Obj[] }>('GET', path, undefined, ctl.signal);
+          const list = await api<{ metadata: { resourceVersion: string }; items: Obj[] }>(
+            'GET',
+            path,
+            undefined,
+            ctl.signal,
+          );
           byName = new Map(list.items.map((o) => [o.metadata.name, map(o)]));
           rv = list.metadata.resourceVersion;
           setState({ items: [...byName.values()], error: undefined });
         } catch (err) {
           if (ctl.signal.aborted) return;
-          setState({ items: undefined, error: err instanceof ApiError ? err : new ApiError(0, undefined, String(err)) });
+          setState({
+            items: undefined,
+            error: err instanceof ApiError ? err : new ApiError(0, undefined, String(err)),
+          });
           return;
         }
         try {

@@ -27,7 +27,8 @@ export function Login(props: { message: string | undefined; onLogin: (s: Session
       let msg = err instanceof ApiError ? err.message : 'The server could not be reached.';
       // A hint from the token itself (display only: the server decided).
       const exp = unverifiedClaims(t)?.['exp'];
-      if (typeof exp === 'number' && exp * 1000 <= Date.now()) msg += ` This token expired at ${bothTimes(new Date(exp * 1000))}.`;
+      if (typeof exp === 'number' && exp * 1000 <= Date.now())
+        msg += ` This token expired at ${bothTimes(new Date(exp * 1000))}.`;
       setError(msg);
     } finally {
       setBusy(false);
@@ -71,7 +72,10 @@ export function Login(props: { message: string | undefined; onLogin: (s: Session
         {users.length > 1 ? (
           <>
             <label for="kcuser">User</label>
-            <select id="kcuser" onChange={(e) => setToken(users[Number((e.currentTarget as HTMLSelectElement).value)]!.token)}>
+            <select
+              id="kcuser"
+              onChange={(e) => setToken(users[Number((e.currentTarget as HTMLSelectElement).value)]!.token)}
+            >
               {users.map((u, i) => (
                 <option value={String(i)} selected={u.current}>
                   {u.name}

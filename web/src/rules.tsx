@@ -20,7 +20,7 @@ interface RulesStatus {
   evaluationError?: string;
 }
 
-const list = (xs: string[] | undefined) => (xs && xs.length ? xs.map((x) => (x === '' ? '""' : x)).join(', ') : '—');
+const list = (xs: string[] | undefined) => (xs?.length ? xs.map((x) => (x === '' ? '""' : x)).join(', ') : '—');
 
 /** The rules screen. */
 export function Rules(props: { defaultNamespace: string }) {

@@ -43,8 +43,8 @@ export function MyToken(props: { session: SessionInfo }) {
     <Section title="My token">
       {left <= WARN_BEFORE_MS && left > 0 ? (
         <p class="warning" role="alert" data-testid="expiry-warning">
-          This token expires in less than 10 minutes. Get a new one (for example with{' '}
-          <code>kubectl create token</code>) and log in again.
+          This token expires in less than 10 minutes. Get a new one (for example with <code>kubectl create token</code>)
+          and log in again.
         </p>
       ) : null}
       <dl>

@@ -13,10 +13,14 @@ export interface UserInfo {
 
 /** Asks the server who the session is. */
 export async function selfSubjectReview(): Promise<UserInfo> {
-  const r = await api<{ status?: { userInfo?: UserInfo } }>('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'SelfSubjectReview',
-  });
+  const r = await api<{ status?: { userInfo?: UserInfo } }>(
+    'POST',
+    '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    },
+  );
   return r.status?.userInfo ?? {};
 }
 

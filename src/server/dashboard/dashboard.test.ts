@@ -20,7 +20,11 @@ function jwt(claims: Record<string, unknown>): string {
   return `${b64({ alg: 'RS256', kid: 'k' })}.${b64(claims)}.sig`;
 }
 
-function request(method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown; query?: string } = {}): ApiRequest {
+function request(
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: unknown; query?: string } = {},
+): ApiRequest {
   const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(opts.body));
   return {
     method,
@@ -49,7 +53,10 @@ describe('dashboard sessions', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'dashboard-test-'));
     mkdirSync(join(dir, 'web', 'assets'), { recursive: true });
-    writeFileSync(join(dir, 'web', 'index.html'), '<!doctype html><script type="module" src="/dashboard/assets/a.js"></script>');
+    writeFileSync(
+      join(dir, 'web', 'index.html'),
+      '<!doctype html><script type="module" src="/dashboard/assets/a.js"></script>',
+    );
     writeFileSync(join(dir, 'web', 'assets', 'a.js'), 'console.log(1)');
     storage = openSqliteStorage({ path: ':memory:', compactInterval: 0 });
     clock = new FakeClock(START);
@@ -86,7 +93,10 @@ describe('dashboard sessions', () => {
     request('GET', '/api/v1/pods', { headers: { cookie: `other=1; sk_session=${id}`, ...headers }, query });
 
   async function refused(p: Promise<unknown>): Promise<void> {
-    await assert.rejects(p, (err: unknown) => err instanceof StatusError && err.code === 401 && err.status.message === 'Unauthorized');
+    await assert.rejects(
+      p,
+      (err: unknown) => err instanceof StatusError && err.code === 401 && err.status.message === 'Unauthorized',
+    );
   }
 
   it('stores only the hash of the session id and the token encrypted', async () => {
@@ -128,7 +138,9 @@ describe('dashboard sessions', () => {
   it('prefers the expiry the authenticator reports', async () => {
     valid.set('tok', { ok: true, user, expiresAt: new Date(START + 5000) });
     const id = await login('tok');
-    const info = await dashboard.handle(request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }));
+    const info = await dashboard.handle(
+      request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }),
+    );
     assert.equal(JSON.parse(String(info!.body)).expiresAt, new Date(START + 5000).toISOString());
     clock.advance(5000);
     await refused(dashboard.sessionToken(apiReq(id)));
@@ -145,7 +157,9 @@ describe('dashboard sessions', () => {
     assert.equal(await dashboard.sessionToken(apiReq(id)), 'tok', '1799 s after the last non-watch request');
     clock.advance(1800 * 1000);
     await refused(dashboard.sessionToken(apiReq(id)));
-    const why = await dashboard.handle(request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }));
+    const why = await dashboard.handle(
+      request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }),
+    );
     assert.equal(why!.status, 401);
     assert.equal(JSON.parse(String(why!.body)).ended, 'none');
   });
@@ -153,7 +167,9 @@ describe('dashboard sessions', () => {
   it('logout deletes the record and clears the cookie; the old cookie is refused', async () => {
     valid.set('tok', { ok: true, user });
     const id = await login('tok');
-    const res = await dashboard.handle(request('DELETE', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }));
+    const res = await dashboard.handle(
+      request('DELETE', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }),
+    );
     assert.equal(res!.status, 200);
     assert.equal(res!.headers!['set-cookie'], 'sk_session=; Max-Age=0; HttpOnly; Secure; SameSite=Strict; Path=/');
     await refused(dashboard.sessionToken(apiReq(id)));
@@ -162,13 +178,24 @@ describe('dashboard sessions', () => {
   it('GET session re-validates the token and ends the session when it is refused', async () => {
     valid.set('tok', { ok: true, user });
     const id = await login('tok');
-    const ok = await dashboard.handle(request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }));
+    const ok = await dashboard.handle(
+      request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }),
+    );
     assert.equal(ok!.status, 200);
-    assert.deepEqual(JSON.parse(String(ok!.body)), { expiresAt: null, idleTimeoutSeconds: 1800, token: { kind: 'static' } });
+    assert.deepEqual(JSON.parse(String(ok!.body)), {
+      expiresAt: null,
+      idleTimeoutSeconds: 1800,
+      token: { kind: 'static' },
+    });
     valid.delete('tok');
-    const gone = await dashboard.handle(request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }));
+    const gone = await dashboard.handle(
+      request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }),
+    );
     assert.equal(gone!.status, 401);
-    assert.deepEqual(JSON.parse(String(gone!.body)), { ended: 'invalid', message: 'The server no longer accepts the token of this session.' });
+    assert.deepEqual(JSON.parse(String(gone!.body)), {
+      ended: 'invalid',
+      message: 'The server no longer accepts the token of this session.',
+    });
     await refused(dashboard.sessionToken(apiReq(id)));
   });
 
@@ -177,7 +204,9 @@ describe('dashboard sessions', () => {
     valid.set(token, { ok: true, user });
     const id = await login(token);
     clock.advance(60_000);
-    const res = await dashboard.handle(request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }));
+    const res = await dashboard.handle(
+      request('GET', '/dashboard/api/session', { headers: { ...H, cookie: `sk_session=${id}` } }),
+    );
     assert.deepEqual(JSON.parse(String(res!.body)), {
       ended: 'expired',
       message: 'The token expired.',
@@ -188,10 +217,26 @@ describe('dashboard sessions', () => {
   it('refuses logins without the header, with blank or unknown tokens, or already expired', async () => {
     valid.set(jwt({ exp: START / 1000 }), { ok: true, user });
     const cases: [ApiRequest, number, string][] = [
-      [request('POST', '/dashboard/api/session', { body: { token: 'x' } }), 403, 'The X-Superkube-Dashboard header is required.'],
-      [request('POST', '/dashboard/api/session', { headers: H, body: { token: '  ' } }), 400, 'Paste a token: it must not be empty or contain spaces.'],
-      [request('POST', '/dashboard/api/session', { headers: H, body: { token: 'nope' } }), 401, 'The server did not accept this token.'],
-      [request('POST', '/dashboard/api/session', { headers: H, body: { token: jwt({ exp: START / 1000 }) } }), 401, 'The server did not accept this token.'],
+      [
+        request('POST', '/dashboard/api/session', { body: { token: 'x' } }),
+        403,
+        'The X-Superkube-Dashboard header is required.',
+      ],
+      [
+        request('POST', '/dashboard/api/session', { headers: H, body: { token: '  ' } }),
+        400,
+        'Paste a token: it must not be empty or contain spaces.',
+      ],
+      [
+        request('POST', '/dashboard/api/session', { headers: H, body: { token: 'nope' } }),
+        401,
+        'The server did not accept this token.',
+      ],
+      [
+        request('POST', '/dashboard/api/session', { headers: H, body: { token: jwt({ exp: START / 1000 }) } }),
+        401,
+        'The server did not accept this token.',
+      ],
     ];
     for (const [req, status, message] of cases) {
       const res = await dashboard.handle(req);
@@ -225,7 +270,10 @@ describe('dashboard sessions', () => {
     assert.equal(index!.headers!['content-type'], 'text/html; charset=utf-8');
     assert.equal(index!.headers!['x-frame-options'], 'DENY');
     assert.equal(index!.headers!['x-content-type-options'], 'nosniff');
-    assert.match(String(index!.headers!['content-security-policy']), /^default-src 'none'; script-src 'self'; style-src 'self';/);
+    assert.match(
+      String(index!.headers!['content-security-policy']),
+      /^default-src 'none'; script-src 'self'; style-src 'self';/,
+    );
     const js = await dashboard.handle(request('GET', '/dashboard/assets/a.js'));
     assert.equal(js!.headers!['content-type'], 'text/javascript; charset=utf-8');
     assert.equal(js!.headers!['cache-control'], 'public, max-age=31536000, immutable');
@@ -254,6 +302,36 @@ describe('dashboard sessions', () => {
     await h(request('GET', '/api', {}));
     assert.equal(seen, undefined);
     await refused(h(apiReq(id, {})));
+  });
+});
+
+describe('dashboard session sweeper', () => {
+  it('deletes ended sessions in the background', async () => {
+    const storage = openSqliteStorage({ path: ':memory:', compactInterval: 0 });
+    const clock = new FakeClock(START);
+    const d = createDashboard({
+      storage,
+      secretKey: Buffer.alloc(32, 1),
+      clock,
+      idleTimeoutSeconds: 60,
+      log: silentLogger(),
+      authenticate: async () => ({ ok: true, user: { username: 'u', uid: '', groups: [], extra: {} } }),
+      staticDir: join(tmpdir(), 'no-such-dashboard-build'),
+      sweepIntervalMs: 20,
+    });
+    for (let i = 0; i < 2; i++) {
+      const res = await d.handle(request('POST', '/dashboard/api/session', { headers: H, body: { token: `t${i}` } }));
+      assert.equal(res!.status, 201);
+    }
+    assert.equal((await storage.list(SESSION_PREFIX)).items.length, 2);
+    clock.advance(60_000);
+    const deadline = Date.now() + 10_000;
+    while ((await storage.list(SESSION_PREFIX)).items.length > 0) {
+      assert.ok(Date.now() < deadline, 'the sweeper removed the idle sessions');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await d.close();
+    await storage.close();
   });
 });
 

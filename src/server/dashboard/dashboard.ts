@@ -127,7 +127,9 @@ function hasDashboardHeader(req: ApiRequest): boolean {
 }
 
 /** The decoded (NOT verified) header and claims of a JWT, for display; undefined for other tokens. */
-export function decodeJwt(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined {
+export function decodeJwt(
+  token: string,
+): { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
@@ -155,7 +157,12 @@ function json(status: number, body: unknown, extra: Record<string, string | stri
 function text(status: number, message: string, extra: Record<string, string> = {}): ApiResponse {
   return {
     status,
-    headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...extra },
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      ...extra,
+    },
     body: `${message}\n`,
   };
 }
@@ -257,7 +264,8 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
       return json(400, { message: 'The request body is not JSON.' });
     }
     // An empty token would be "no credentials" (anonymous) for the API: never a session.
-    if (token === '' || /\s/.test(token)) return json(400, { message: 'Paste a token: it must not be empty or contain spaces.' });
+    if (token === '' || /\s/.test(token))
+      return json(400, { message: 'Paste a token: it must not be empty or contain spaces.' });
     const result = await deps.authenticate(token);
     if (!result.ok) {
       deps.log.info({ auditID: req.ctx.auditId, reason: result.reason }, 'dashboard login refused');
@@ -272,7 +280,13 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     if (previous && /^[A-Za-z0-9_-]{43}$/.test(previous)) await remove(sessionStorageKey(previous));
     const id = newSessionId();
     const storageKey = sessionStorageKey(id);
-    const rec: SessionRecord = { v: 1, token: sealToken(key, token, storageKey), expiresAt, createdAt: t, lastActivity: t };
+    const rec: SessionRecord = {
+      v: 1,
+      token: sealToken(key, token, storageKey),
+      expiresAt,
+      createdAt: t,
+      lastActivity: t,
+    };
     await deps.storage.create(storageKey, Buffer.from(JSON.stringify(rec)));
     deps.log.info({ auditID: req.ctx.auditId, user: result.user.username }, 'dashboard session started');
     return json(201, sessionInfo(rec, token), { 'set-cookie': `${SESSION_COOKIE}=${id}; ${COOKIE_ATTRS}` });
@@ -359,7 +373,8 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
 
   return {
     async handle(req) {
-      if (req.path === '/dashboard') return { status: 301, headers: { ...SECURITY_HEADERS, location: '/dashboard/' }, body: '' };
+      if (req.path === '/dashboard')
+        return { status: 301, headers: { ...SECURITY_HEADERS, location: '/dashboard/' }, body: '' };
       if (!req.path.startsWith('/dashboard/')) return undefined;
       if (req.path === '/dashboard/api/session') {
         // Login included: a cross-site page must not be able to log a browser into the attacker's account.

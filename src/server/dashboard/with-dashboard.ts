@@ -10,7 +10,11 @@ import type { Logger } from '../logger.ts';
 import type { Dashboard } from './dashboard.ts';
 
 /** Wraps `next` (the authentication filter and what follows) with the dashboard. */
-export function withDashboard(next: Handler, dashboard: Pick<Dashboard, 'handle' | 'sessionToken'>, log: Logger): Handler {
+export function withDashboard(
+  next: Handler,
+  dashboard: Pick<Dashboard, 'handle' | 'sessionToken'>,
+  log: Logger,
+): Handler {
   return async (req) => {
     const own = await dashboard.handle(req);
     if (own) return own;

@@ -1,5 +1,11 @@
 /** Component schemas of the RBAC kinds and the authentication/authorization review kinds (src/api/*-v1.ts). */
-import type { BoundObjectReference, ReviewUserInfo, SelfSubjectReview, TokenRequest, TokenReview } from '../../api/authentication-v1.ts';
+import type {
+  BoundObjectReference,
+  ReviewUserInfo,
+  SelfSubjectReview,
+  TokenRequest,
+  TokenReview,
+} from '../../api/authentication-v1.ts';
 import type {
   AccessReview,
   NonResourceAttributes,
@@ -9,7 +15,16 @@ import type {
   SelfSubjectRulesReview,
   SubjectAccessReviewStatus,
 } from '../../api/authorization-v1.ts';
-import type { AggregationRule, ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject } from '../../api/rbac-v1.ts';
+import type {
+  AggregationRule,
+  ClusterRole,
+  ClusterRoleBinding,
+  PolicyRule,
+  Role,
+  RoleBinding,
+  RoleRef,
+  Subject,
+} from '../../api/rbac-v1.ts';
 import { typeMeta } from './definitions-meta.ts';
 import {
   AUTHN,
@@ -50,23 +65,28 @@ const selfSubjectReview = (pkg: string, status: string): Schema =>
     'Asks the server who the caller is. The status is filled in with the user information of the request, after impersonation.',
     {
       ...typeMeta(),
-      status: ref(`${pkg}${status}`, 'The user information of the caller, filled in by the server.', { required: true }),
+      status: ref(`${pkg}${status}`, 'The user information of the caller, filled in by the server.', {
+        required: true,
+      }),
     },
   );
 
 const accessSpec = (who: string, withUser: boolean): Schema =>
-  object<AccessReview['spec']>(`The request to check for ${who}. Exactly one of resourceAttributes and nonResourceAttributes is set.`, {
-    resourceAttributes: ref(`${AUTHZ}ResourceAttributes`, 'The API request to check.'),
-    nonResourceAttributes: ref(`${AUTHZ}NonResourceAttributes`, 'The non-resource request to check.'),
-    ...(withUser
-      ? {
-          user: str('The user to check. Either user or groups must be set.'),
-          groups: strings('The groups to check.'),
-          extra,
-          uid: str('The UID of the user to check.'),
-        }
-      : {}),
-  });
+  object<AccessReview['spec']>(
+    `The request to check for ${who}. Exactly one of resourceAttributes and nonResourceAttributes is set.`,
+    {
+      resourceAttributes: ref(`${AUTHZ}ResourceAttributes`, 'The API request to check.'),
+      nonResourceAttributes: ref(`${AUTHZ}NonResourceAttributes`, 'The non-resource request to check.'),
+      ...(withUser
+        ? {
+            user: str('The user to check. Either user or groups must be set.'),
+            groups: strings('The groups to check.'),
+            extra,
+            uid: str('The UID of the user to check.'),
+          }
+        : {}),
+    },
+  );
 
 const accessReview = (description: string, spec: string): Schema =>
   object<AccessReview>(
@@ -74,7 +94,9 @@ const accessReview = (description: string, spec: string): Schema =>
     {
       ...typeMeta(),
       spec: ref(`${AUTHZ}${spec}`, 'The request being checked.', { required: true }),
-      status: ref(`${AUTHZ}SubjectAccessReviewStatus`, 'Whether the request is allowed, filled in by the server.', { required: true }),
+      status: ref(`${AUTHZ}SubjectAccessReviewStatus`, 'Whether the request is allowed, filled in by the server.', {
+        required: true,
+      }),
     },
     ['spec'],
   );
@@ -96,20 +118,36 @@ export const AUTH_COMPONENTS: Record<string, Schema> = {
     ...typeMeta(),
     rules: listOf(`${RBAC}PolicyRule`, RULES),
   }),
-  [`${RBAC}ClusterRole`]: object<ClusterRole>('A cluster-wide set of permissions, granted through RoleBindings or ClusterRoleBindings.', {
-    ...typeMeta(),
-    rules: listOf(`${RBAC}PolicyRule`, `${RULES} For an aggregated role the controller writes them.`),
-    aggregationRule: ref(`${RBAC}AggregationRule`, 'When set, the rules are the union of the rules of the ClusterRoles it selects.'),
-  }),
-  [`${RBAC}AggregationRule`]: object<AggregationRule>('How an aggregated ClusterRole finds the roles whose rules it collects.', {
-    clusterRoleSelectors: listOf(`${META}LabelSelector`, 'ClusterRoles matching any of these selectors contribute their rules.'),
-  }),
+  [`${RBAC}ClusterRole`]: object<ClusterRole>(
+    'A cluster-wide set of permissions, granted through RoleBindings or ClusterRoleBindings.',
+    {
+      ...typeMeta(),
+      rules: listOf(`${RBAC}PolicyRule`, `${RULES} For an aggregated role the controller writes them.`),
+      aggregationRule: ref(
+        `${RBAC}AggregationRule`,
+        'When set, the rules are the union of the rules of the ClusterRoles it selects.',
+      ),
+    },
+  ),
+  [`${RBAC}AggregationRule`]: object<AggregationRule>(
+    'How an aggregated ClusterRole finds the roles whose rules it collects.',
+    {
+      clusterRoleSelectors: listOf(
+        `${META}LabelSelector`,
+        'ClusterRoles matching any of these selectors contribute their rules.',
+      ),
+    },
+  ),
   [`${RBAC}RoleBinding`]: object<RoleBinding>(
     'Grants the permissions of a Role or ClusterRole to subjects, within one namespace.',
     {
       ...typeMeta(),
       subjects: listOf(`${RBAC}Subject`, 'The users, groups and service accounts receiving the role.'),
-      roleRef: ref(`${RBAC}RoleRef`, 'The Role in this namespace or the ClusterRole being granted. It cannot be changed.', { required: true }),
+      roleRef: ref(
+        `${RBAC}RoleRef`,
+        'The Role in this namespace or the ClusterRole being granted. It cannot be changed.',
+        { required: true },
+      ),
     },
     ['roleRef'],
   ),
@@ -155,8 +193,13 @@ export const AUTH_COMPONENTS: Record<string, Schema> = {
     'The properties of a requested token.',
     {
       audiences: strings("The audiences the token is valid for. Defaults to the server's API audiences."),
-      expirationSeconds: int64('The requested lifetime in seconds; at least 600, 3600 by default. The server may shorten it.'),
-      boundObjectRef: ref(`${AUTHN}BoundObjectReference`, 'An object the token is bound to: the token stops working when it is deleted.'),
+      expirationSeconds: int64(
+        'The requested lifetime in seconds; at least 600, 3600 by default. The server may shorten it.',
+      ),
+      boundObjectRef: ref(
+        `${AUTHN}BoundObjectReference`,
+        'An object the token is bound to: the token stops working when it is deleted.',
+      ),
     },
     ['audiences'],
   ),
@@ -203,12 +246,18 @@ export const AUTH_COMPONENTS: Record<string, Schema> = {
     userInfo: ref(`${AUTHN}UserInfo`, 'Who the caller is.', { required: true }),
   }),
 
-  [`${AUTHZ}SubjectAccessReview`]: accessReview('Asks whether a given user may perform an action.', 'SubjectAccessReviewSpec'),
+  [`${AUTHZ}SubjectAccessReview`]: accessReview(
+    'Asks whether a given user may perform an action.',
+    'SubjectAccessReviewSpec',
+  ),
   [`${AUTHZ}LocalSubjectAccessReview`]: accessReview(
     'Asks whether a given user may perform an action in one namespace.',
     'SubjectAccessReviewSpec',
   ),
-  [`${AUTHZ}SelfSubjectAccessReview`]: accessReview('Asks whether the caller may perform an action.', 'SelfSubjectAccessReviewSpec'),
+  [`${AUTHZ}SelfSubjectAccessReview`]: accessReview(
+    'Asks whether the caller may perform an action.',
+    'SelfSubjectAccessReviewSpec',
+  ),
   [`${AUTHZ}SubjectAccessReviewSpec`]: accessSpec('a user', true),
   [`${AUTHZ}SelfSubjectAccessReviewSpec`]: accessSpec('the caller', false),
   [`${AUTHZ}ResourceAttributes`]: object<ResourceAttributes>('An API request, for an access check.', {
@@ -230,10 +279,13 @@ export const AUTH_COMPONENTS: Record<string, Schema> = {
     rawSelector: str('The selector as it appears in a query string.'),
     requirements: listOf(`${META}LabelSelectorRequirement`, 'The parsed selector.'),
   }),
-  [`${AUTHZ}NonResourceAttributes`]: object<NonResourceAttributes>('A request for a non-resource path, for an access check.', {
-    path: str('The URL path, such as /healthz.'),
-    verb: str('The HTTP verb in lower case, such as get.'),
-  }),
+  [`${AUTHZ}NonResourceAttributes`]: object<NonResourceAttributes>(
+    'A request for a non-resource path, for an access check.',
+    {
+      path: str('The URL path, such as /healthz.'),
+      verb: str('The HTTP verb in lower case, such as get.'),
+    },
+  ),
   [`${AUTHZ}SubjectAccessReviewStatus`]: object<SubjectAccessReviewStatus>(
     'The answer to an access check.',
     {

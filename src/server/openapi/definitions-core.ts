@@ -1,5 +1,15 @@
 /** Component schemas of the core/v1 kinds superkube serves, written against the wire types in src/api/core-v1.ts. */
-import type { ConfigMap, Container, Event, Namespace, Node, ObjectReference, Pod, Secret, ServiceAccount } from '../../api/core-v1.ts';
+import type {
+  ConfigMap,
+  Container,
+  Event,
+  Namespace,
+  Node,
+  ObjectReference,
+  Pod,
+  Secret,
+  ServiceAccount,
+} from '../../api/core-v1.ts';
 import { typeMeta } from './definitions-meta.ts';
 import {
   bool,
@@ -33,55 +43,95 @@ const container = (what: string): Schema =>
     {
       name: str('The name of the container, a DNS label unique within the pod. It cannot be changed.'),
       image: str('The container image to run, such as nginx:1.27 or registry.example/app@sha256:....'),
-      imagePullPolicy: enumOf('When to pull the image: Always, Never, or IfNotPresent (the default unless the tag is latest).', [
-        'Always',
-        'IfNotPresent',
-        'Never',
-      ]),
-      command: strings("The entrypoint, replacing the image's ENTRYPOINT. $(VAR) references are expanded from the container environment."),
+      imagePullPolicy: enumOf(
+        'When to pull the image: Always, Never, or IfNotPresent (the default unless the tag is latest).',
+        ['Always', 'IfNotPresent', 'Never'],
+      ),
+      command: strings(
+        "The entrypoint, replacing the image's ENTRYPOINT. $(VAR) references are expanded from the container environment.",
+      ),
       args: strings("Arguments to the entrypoint, replacing the image's CMD. $(VAR) references are expanded."),
       workingDir: str("The working directory; the image's default when empty."),
-      ports: listOf(`${CORE}ContainerPort`, 'Ports the container exposes. Informational: a listening port is reachable whether or not it is listed.'),
+      ports: listOf(
+        `${CORE}ContainerPort`,
+        'Ports the container exposes. Informational: a listening port is reachable whether or not it is listed.',
+      ),
       env: listOf(`${CORE}EnvVar`, 'Environment variables to set in the container.'),
-      envFrom: listOf(`${CORE}EnvFromSource`, 'Sources whose keys all become environment variables. Explicit env entries win on conflicts.'),
-      resources: ref(`${CORE}ResourceRequirements`, 'The compute resources (cpu, memory...) the container requests and may use at most.', { required: true }),
+      envFrom: listOf(
+        `${CORE}EnvFromSource`,
+        'Sources whose keys all become environment variables. Explicit env entries win on conflicts.',
+      ),
+      resources: ref(
+        `${CORE}ResourceRequirements`,
+        'The compute resources (cpu, memory...) the container requests and may use at most.',
+        { required: true },
+      ),
       volumeMounts: listOf(`${CORE}VolumeMount`, "Pod volumes to mount into the container's filesystem."),
       livenessProbe: ref(`${CORE}Probe`, 'A periodic check; the container is restarted when it fails.'),
       readinessProbe: ref(`${CORE}Probe`, 'A periodic check; the pod receives no service traffic while it fails.'),
       startupProbe: ref(`${CORE}Probe`, 'A check that must succeed before the other probes start.'),
-      securityContext: ref(`${CORE}SecurityContext`, 'Security options of this container, overriding the pod-level ones.'),
-      restartPolicy: str('For init containers only: Always makes it a sidecar that keeps running next to the regular containers.'),
+      securityContext: ref(
+        `${CORE}SecurityContext`,
+        'Security options of this container, overriding the pod-level ones.',
+      ),
+      restartPolicy: str(
+        'For init containers only: Always makes it a sidecar that keeps running next to the regular containers.',
+      ),
       stdin: bool('Whether the container gets a stdin buffer.'),
       stdinOnce: bool('Whether stdin is closed after the first attach session ends.'),
       tty: bool('Whether the container gets a TTY (needs stdin).'),
-      terminationMessagePath: str('The file whose content becomes the termination message. Defaults to /dev/termination-log.'),
+      terminationMessagePath: str(
+        'The file whose content becomes the termination message. Defaults to /dev/termination-log.',
+      ),
       terminationMessagePolicy: enumOf('Where the termination message comes from.', ['FallbackToLogsOnError', 'File']),
     },
     ['name'],
   );
 
-const probe = object<Fields>('A health check run against a container: a command, an HTTP GET or a TCP connection, with timing settings.', {
-  exec: ref(`${CORE}ExecAction`, 'Run a command in the container; exit status 0 means healthy.'),
-  httpGet: ref(`${CORE}HTTPGetAction`, 'Send an HTTP GET; a status from 200 to 399 means healthy.'),
-  tcpSocket: ref(`${CORE}TCPSocketAction`, 'Open a TCP connection; success means healthy.'),
-  initialDelaySeconds: int32('Seconds to wait after the container starts before the first check.'),
-  timeoutSeconds: int32('Seconds after which a check counts as failed. Defaults to 1.'),
-  periodSeconds: int32('Seconds between checks. Defaults to 10.'),
-  successThreshold: int32('Consecutive successes needed after a failure. Defaults to 1.'),
-  failureThreshold: int32('Consecutive failures that count as unhealthy. Defaults to 3.'),
-  terminationGracePeriodSeconds: int64('Overrides the pod termination grace period when this probe kills the container.'),
-});
+const probe = object<Fields>(
+  'A health check run against a container: a command, an HTTP GET or a TCP connection, with timing settings.',
+  {
+    exec: ref(`${CORE}ExecAction`, 'Run a command in the container; exit status 0 means healthy.'),
+    httpGet: ref(`${CORE}HTTPGetAction`, 'Send an HTTP GET; a status from 200 to 399 means healthy.'),
+    tcpSocket: ref(`${CORE}TCPSocketAction`, 'Open a TCP connection; success means healthy.'),
+    initialDelaySeconds: int32('Seconds to wait after the container starts before the first check.'),
+    timeoutSeconds: int32('Seconds after which a check counts as failed. Defaults to 1.'),
+    periodSeconds: int32('Seconds between checks. Defaults to 10.'),
+    successThreshold: int32('Consecutive successes needed after a failure. Defaults to 1.'),
+    failureThreshold: int32('Consecutive failures that count as unhealthy. Defaults to 3.'),
+    terminationGracePeriodSeconds: int64(
+      'Overrides the pod termination grace period when this probe kills the container.',
+    ),
+  },
+);
 
 const podSpec = object<PodSpec>(
   'The desired state of a pod: its containers, volumes and scheduling and security settings.',
   {
-    containers: listOf(`${CORE}Container`, 'The containers of the pod. At least one is required and the list cannot change after creation.'),
-    initContainers: listOf(`${CORE}Container`, 'Containers run in order before the regular containers start; each must finish successfully.'),
+    containers: listOf(
+      `${CORE}Container`,
+      'The containers of the pod. At least one is required and the list cannot change after creation.',
+    ),
+    initContainers: listOf(
+      `${CORE}Container`,
+      'Containers run in order before the regular containers start; each must finish successfully.',
+    ),
     volumes: listOf(`${CORE}Volume`, "Volumes the pod's containers can mount."),
-    restartPolicy: enumOf('When containers are restarted after they exit. Defaults to Always.', ['Always', 'Never', 'OnFailure']),
-    terminationGracePeriodSeconds: int64('Seconds the pod gets to shut down after deletion before it is killed. Defaults to 30.'),
+    restartPolicy: enumOf('When containers are restarted after they exit. Defaults to Always.', [
+      'Always',
+      'Never',
+      'OnFailure',
+    ]),
+    terminationGracePeriodSeconds: int64(
+      'Seconds the pod gets to shut down after deletion before it is killed. Defaults to 30.',
+    ),
     activeDeadlineSeconds: int64('Seconds the pod may run before it is failed, counted from its start.'),
-    dnsPolicy: enumOf('How DNS is configured for the pod. Defaults to ClusterFirst.', ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None']),
+    dnsPolicy: enumOf('How DNS is configured for the pod. Defaults to ClusterFirst.', [
+      'ClusterFirst',
+      'ClusterFirstWithHostNet',
+      'Default',
+      'None',
+    ]),
     nodeSelector: stringMap('Labels a node must have for the pod to be scheduled there.'),
     serviceAccountName: str('The service account the pod runs as. Defaults to default.'),
     serviceAccount: str('Deprecated alias of serviceAccountName; the server keeps both in step.'),
@@ -92,7 +142,10 @@ const podSpec = object<PodSpec>(
     hostIPC: bool("Whether the pod uses the node's IPC namespace."),
     shareProcessNamespace: bool('Whether all containers of the pod share one process namespace.'),
     securityContext: ref(`${CORE}PodSecurityContext`, 'Security settings that apply to every container of the pod.'),
-    imagePullSecrets: listOf(LOCAL_REF, 'Secrets in the same namespace holding registry credentials for pulling the images.'),
+    imagePullSecrets: listOf(
+      LOCAL_REF,
+      'Secrets in the same namespace holding registry credentials for pulling the images.',
+    ),
     hostname: str("The pod's hostname. Defaults to the pod name."),
     subdomain: str('When set, the pod gets the DNS name <hostname>.<subdomain>.<namespace>.svc.'),
     schedulerName: str('The scheduler that places the pod. Defaults to default-scheduler.'),
@@ -107,21 +160,37 @@ const podSpec = object<PodSpec>(
   ['containers'],
 );
 
-const podStatus = object<PodStatus>('The observed state of a pod, written by the node and the control plane. Clients do not set it.', {
-  phase: enumOf('A summary of where the pod is in its lifecycle.', ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown']),
-  conditions: listOf(`${CORE}PodCondition`, 'The current service state of the pod (PodScheduled, Initialized, ContainersReady, Ready).'),
-  message: str('A human-readable message about why the pod is in this state.'),
-  reason: str('A brief CamelCase reason for the current state.'),
-  hostIP: str('The IP address of the node the pod runs on.'),
-  hostIPs: listOf(`${CORE}HostIP`, 'The IP addresses of the node the pod runs on.'),
-  podIP: str('The IP address of the pod, once allocated.'),
-  podIPs: listOf(`${CORE}PodIP`, 'The IP addresses of the pod; the first equals podIP.'),
-  startTime: time('When the node acknowledged the pod, before any image was pulled.'),
-  qosClass: enumOf('The quality-of-service class derived from the resource requests and limits.', ['BestEffort', 'Burstable', 'Guaranteed']),
-  nominatedNodeName: str('The node a preempting pod is expected to run on once victims are gone.'),
-  initContainerStatuses: listOf(`${CORE}ContainerStatus`, 'The status of each init container.'),
-  containerStatuses: listOf(`${CORE}ContainerStatus`, 'The status of each container.'),
-});
+const podStatus = object<PodStatus>(
+  'The observed state of a pod, written by the node and the control plane. Clients do not set it.',
+  {
+    phase: enumOf('A summary of where the pod is in its lifecycle.', [
+      'Failed',
+      'Pending',
+      'Running',
+      'Succeeded',
+      'Unknown',
+    ]),
+    conditions: listOf(
+      `${CORE}PodCondition`,
+      'The current service state of the pod (PodScheduled, Initialized, ContainersReady, Ready).',
+    ),
+    message: str('A human-readable message about why the pod is in this state.'),
+    reason: str('A brief CamelCase reason for the current state.'),
+    hostIP: str('The IP address of the node the pod runs on.'),
+    hostIPs: listOf(`${CORE}HostIP`, 'The IP addresses of the node the pod runs on.'),
+    podIP: str('The IP address of the pod, once allocated.'),
+    podIPs: listOf(`${CORE}PodIP`, 'The IP addresses of the pod; the first equals podIP.'),
+    startTime: time('When the node acknowledged the pod, before any image was pulled.'),
+    qosClass: enumOf('The quality-of-service class derived from the resource requests and limits.', [
+      'BestEffort',
+      'Burstable',
+      'Guaranteed',
+    ]),
+    nominatedNodeName: str('The node a preempting pod is expected to run on once victims are gone.'),
+    initContainerStatuses: listOf(`${CORE}ContainerStatus`, 'The status of each init container.'),
+    containerStatuses: listOf(`${CORE}ContainerStatus`, 'The status of each container.'),
+  },
+);
 
 const objectReference = object<ObjectReference>('A reference to another object, possibly a field inside it.', {
   kind: str('The kind of the referent.'),
@@ -146,7 +215,9 @@ const keySelector = (source: string): Schema =>
 
 const volumeSource = (source: string, keyTo: boolean): Schema =>
   object<Fields>(`Exposes the keys of a ${source} as files.`, {
-    ...(source === 'Secret' ? { secretName: str('The name of the Secret in the pod namespace.') } : { name: str('The name of the ConfigMap.') }),
+    ...(source === 'Secret'
+      ? { secretName: str('The name of the Secret in the pod namespace.') }
+      : { name: str('The name of the ConfigMap.') }),
     ...(keyTo ? { items: listOf(`${CORE}KeyToPath`, 'Which keys to project and where; all keys when empty.') } : {}),
     defaultMode: int32('The permission bits of the created files, 0644 by default.'),
     optional: bool(`Whether the ${source} may be missing.`),
@@ -183,13 +254,18 @@ export const OPEN_COMPONENTS: ReadonlySet<string> = new Set(
 
 /** The core/v1 components. */
 export const CORE_COMPONENTS: Record<string, Schema> = {
-  [`${CORE}Namespace`]: object<Namespace>('A scope for names: most objects live in a namespace, and names are unique within it.', {
-    ...typeMeta(),
-    spec: ref(`${CORE}NamespaceSpec`, 'The desired state of the namespace.', { required: true }),
-    status: ref(`${CORE}NamespaceStatus`, 'The observed state of the namespace.', { required: true }),
-  }),
+  [`${CORE}Namespace`]: object<Namespace>(
+    'A scope for names: most objects live in a namespace, and names are unique within it.',
+    {
+      ...typeMeta(),
+      spec: ref(`${CORE}NamespaceSpec`, 'The desired state of the namespace.', { required: true }),
+      status: ref(`${CORE}NamespaceStatus`, 'The observed state of the namespace.', { required: true }),
+    },
+  ),
   [`${CORE}NamespaceSpec`]: object<NonNullable<Namespace['spec']>>('The desired state of a namespace.', {
-    finalizers: strings('Cleanup steps that must finish before the namespace is removed; kubernetes makes the server delete its content first.'),
+    finalizers: strings(
+      'Cleanup steps that must finish before the namespace is removed; kubernetes makes the server delete its content first.',
+    ),
   }),
   [`${CORE}NamespaceStatus`]: object<NonNullable<Namespace['status']>>('The observed state of a namespace.', {
     phase: enumOf('Active, or Terminating once deletion was requested.', ['Active', 'Terminating']),
@@ -206,25 +282,42 @@ export const CORE_COMPONENTS: Record<string, Schema> = {
     },
     ['type', 'status'],
   ),
-  [`${CORE}ServiceAccount`]: object<ServiceAccount>('An identity for processes that run in pods, used to authenticate them to the API server.', {
-    ...typeMeta(),
-    secrets: listOf(`${CORE}ObjectReference`, 'Legacy token secrets of this account. Prefer short-lived tokens from the TokenRequest API.'),
-    imagePullSecrets: listOf(LOCAL_REF, 'Registry credentials added to every pod that runs as this account.'),
-    automountServiceAccountToken: bool('Whether pods running as this account get a token mounted; a pod-level setting wins.'),
-  }),
-  [`${CORE}Secret`]: object<Secret>('Holds sensitive data, such as passwords, tokens or keys, as base64-encoded values.', {
-    ...typeMeta(),
-    type: str('How the data is used (Opaque, kubernetes.io/service-account-token, kubernetes.io/tls...). Defaults to Opaque.'),
-    data: stringMap('The secret data: keys of letters, digits, -, _ and ., values base64-encoded.', {
-      additionalProperties: { type: 'string', format: 'byte' },
-    }),
-    stringData: stringMap('Write-only plain-text values, merged into data on write (they win over data). Never returned.'),
-    immutable: bool('When true, data cannot change anymore; only deletion is possible.'),
-  }),
+  [`${CORE}ServiceAccount`]: object<ServiceAccount>(
+    'An identity for processes that run in pods, used to authenticate them to the API server.',
+    {
+      ...typeMeta(),
+      secrets: listOf(
+        `${CORE}ObjectReference`,
+        'Legacy token secrets of this account. Prefer short-lived tokens from the TokenRequest API.',
+      ),
+      imagePullSecrets: listOf(LOCAL_REF, 'Registry credentials added to every pod that runs as this account.'),
+      automountServiceAccountToken: bool(
+        'Whether pods running as this account get a token mounted; a pod-level setting wins.',
+      ),
+    },
+  ),
+  [`${CORE}Secret`]: object<Secret>(
+    'Holds sensitive data, such as passwords, tokens or keys, as base64-encoded values.',
+    {
+      ...typeMeta(),
+      type: str(
+        'How the data is used (Opaque, kubernetes.io/service-account-token, kubernetes.io/tls...). Defaults to Opaque.',
+      ),
+      data: stringMap('The secret data: keys of letters, digits, -, _ and ., values base64-encoded.', {
+        additionalProperties: { type: 'string', format: 'byte' },
+      }),
+      stringData: stringMap(
+        'Write-only plain-text values, merged into data on write (they win over data). Never returned.',
+      ),
+      immutable: bool('When true, data cannot change anymore; only deletion is possible.'),
+    },
+  ),
   [`${CORE}ConfigMap`]: object<ConfigMap>('Holds non-confidential configuration data for pods as key/value pairs.', {
     ...typeMeta(),
     data: stringMap('UTF-8 configuration values by key. Keys must not collide with binaryData keys.'),
-    binaryData: stringMap('Binary configuration values by key, base64-encoded.', { additionalProperties: { type: 'string', format: 'byte' } }),
+    binaryData: stringMap('Binary configuration values by key, base64-encoded.', {
+      additionalProperties: { type: 'string', format: 'byte' },
+    }),
     immutable: bool('When true, data and binaryData cannot change anymore; only deletion is possible.'),
   }),
   [`${CORE}Pod`]: object<Pod>('A group of containers scheduled together onto one node, sharing network and storage.', {
@@ -295,7 +388,11 @@ export const CORE_COMPONENTS: Record<string, Schema> = {
       readOnly: bool('Whether the mount is read-only. Defaults to false.'),
       subPath: str('A path inside the volume to mount instead of its root.'),
       subPathExpr: str('Like subPath, with $(VAR) references expanded from the container environment.'),
-      mountPropagation: enumOf('How mounts propagate between the host and the container.', ['Bidirectional', 'HostToContainer', 'None']),
+      mountPropagation: enumOf('How mounts propagate between the host and the container.', [
+        'Bidirectional',
+        'HostToContainer',
+        'None',
+      ]),
     },
     ['name', 'mountPath'],
   ),
@@ -352,7 +449,11 @@ export const CORE_COMPONENTS: Record<string, Schema> = {
     key: str('The taint key to match; empty with operator Exists matches every taint.'),
     operator: enumOf('How the value is compared. Defaults to Equal.', ['Equal', 'Exists']),
     value: str('The taint value to match.'),
-    effect: enumOf('The taint effect to match; empty matches every effect.', ['NoExecute', 'NoSchedule', 'PreferNoSchedule']),
+    effect: enumOf('The taint effect to match; empty matches every effect.', [
+      'NoExecute',
+      'NoSchedule',
+      'PreferNoSchedule',
+    ]),
     tolerationSeconds: int64('For NoExecute: how long the pod stays bound after the taint appears.'),
   }),
   [`${CORE}HostAlias`]: object<Fields>(
@@ -363,7 +464,11 @@ export const CORE_COMPONENTS: Record<string, Schema> = {
     },
     ['ip'],
   ),
-  [`${CORE}PodReadinessGate`]: object<Fields>('An extra readiness condition.', { conditionType: str('The condition type to wait for.') }, ['conditionType']),
+  [`${CORE}PodReadinessGate`]: object<Fields>(
+    'An extra readiness condition.',
+    { conditionType: str('The condition type to wait for.') },
+    ['conditionType'],
+  ),
   [`${CORE}Volume`]: object<Fields>(
     'A named volume that containers of the pod can mount.',
     {
@@ -372,7 +477,10 @@ export const CORE_COMPONENTS: Record<string, Schema> = {
       configMap: ref(`${CORE}ConfigMapVolumeSource`, 'The keys of a ConfigMap as files.'),
       secret: ref(`${CORE}SecretVolumeSource`, 'The keys of a Secret as files.'),
       hostPath: ref(`${CORE}HostPathVolumeSource`, 'A file or directory of the node.'),
-      persistentVolumeClaim: ref(`${CORE}PersistentVolumeClaimVolumeSource`, 'A PersistentVolumeClaim in the same namespace.'),
+      persistentVolumeClaim: ref(
+        `${CORE}PersistentVolumeClaimVolumeSource`,
+        'A PersistentVolumeClaim in the same namespace.',
+      ),
     },
     ['name'],
   ),
@@ -436,16 +544,21 @@ export const CORE_COMPONENTS: Record<string, Schema> = {
     },
     ['name', 'ready', 'restartCount', 'image', 'imageID'],
   ),
-  [`${CORE}ContainerState`]: object<Fields>('The state of a container; at most one member is set (waiting by default).', {
-    waiting: ref(`${CORE}ContainerStateWaiting`, 'Details when the container is not running yet.'),
-    running: ref(`${CORE}ContainerStateRunning`, 'Details when the container is running.'),
-    terminated: ref(`${CORE}ContainerStateTerminated`, 'Details when the container has exited.'),
-  }),
+  [`${CORE}ContainerState`]: object<Fields>(
+    'The state of a container; at most one member is set (waiting by default).',
+    {
+      waiting: ref(`${CORE}ContainerStateWaiting`, 'Details when the container is not running yet.'),
+      running: ref(`${CORE}ContainerStateRunning`, 'Details when the container is running.'),
+      terminated: ref(`${CORE}ContainerStateTerminated`, 'Details when the container has exited.'),
+    },
+  ),
   [`${CORE}ContainerStateWaiting`]: object<Fields>('A container that is not running yet.', {
     reason: str('Why it is waiting, such as ContainerCreating.'),
     message: str('More details about the wait.'),
   }),
-  [`${CORE}ContainerStateRunning`]: object<Fields>('A running container.', { startedAt: time('When the container last started.') }),
+  [`${CORE}ContainerStateRunning`]: object<Fields>('A running container.', {
+    startedAt: time('When the container last started.'),
+  }),
   [`${CORE}ContainerStateTerminated`]: object<Fields>(
     'A container that has exited.',
     {
@@ -460,11 +573,14 @@ export const CORE_COMPONENTS: Record<string, Schema> = {
     ['exitCode'],
   ),
   [`${CORE}ObjectReference`]: objectReference,
-  [`${CORE}Node`]: object<Node>('A worker machine that runs pods. superkube simulates one node that marks pods bound to it as running.', {
-    ...typeMeta(),
-    spec: ref(`${CORE}NodeSpec`, 'How the node is configured.', { required: true }),
-    status: ref(`${CORE}NodeStatus`, 'The most recently observed state of the node. Read-only.', { required: true }),
-  }),
+  [`${CORE}Node`]: object<Node>(
+    'A worker machine that runs pods. superkube simulates one node that marks pods bound to it as running.',
+    {
+      ...typeMeta(),
+      spec: ref(`${CORE}NodeSpec`, 'How the node is configured.', { required: true }),
+      status: ref(`${CORE}NodeStatus`, 'The most recently observed state of the node. Read-only.', { required: true }),
+    },
+  ),
   [`${CORE}NodeSpec`]: object<Fields>('How a node is configured.', {
     podCIDR: str('The pod IP range assigned to the node.'),
     podCIDRs: strings('The pod IP ranges assigned to the node, one per IP family.'),
@@ -552,7 +668,8 @@ export const CORE_COMPONENTS: Record<string, Schema> = {
     host: str('The node name the component runs on.'),
   }),
   [QUANTITY]: {
-    description: 'An amount of a resource as a fixed-point number with an optional suffix, such as 500m, 2, 128Mi or 1G.',
+    description:
+      'An amount of a resource as a fixed-point number with an optional suffix, such as 500m, 2, 128Mi or 1G.',
     type: 'string',
   },
   [INT_OR_STRING]: {

@@ -8,7 +8,11 @@ import { registerResources } from '../resources.ts';
 import { computeEtag, createOpenApi, OPENAPI_V2_PROTOBUF } from './openapi.ts';
 import type { Schema } from './schema.ts';
 
-type Doc = { openapi: string; paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> } };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, Schema>>;
+  components: { schemas: Record<string, Schema> };
+};
 
 /** The resources the server really registers, over stores that are never used (only their definitions matter). */
 function servedResources(): ApiResources {
@@ -34,7 +38,8 @@ const schema = (doc: Doc, name: string): Schema => {
   assert.ok(s, `component ${name} is in the document`);
   return s;
 };
-const prop = (doc: Doc, component: string, field: string): Schema => (schema(doc, component)['properties'] as Record<string, Schema>)[field]!;
+const prop = (doc: Doc, component: string, field: string): Schema =>
+  (schema(doc, component)['properties'] as Record<string, Schema>)[field]!;
 
 describe('the OpenAPI v3 index', () => {
   it('lists every served group-version with the hash of its document', () => {
@@ -78,7 +83,9 @@ describe('a group-version document', () => {
 
   it('declares PATCH with fieldValidation, the kind and the patch content types for every stored kind', () => {
     const patchOps = (doc: Doc) =>
-      Object.entries(doc.paths).flatMap(([path, item]) => (item['patch'] ? [[path, item['patch'] as Schema] as const] : []));
+      Object.entries(doc.paths).flatMap(([path, item]) =>
+        item['patch'] ? [[path, item['patch'] as Schema] as const] : [],
+      );
     const kinds = new Set<string>();
     for (const gv of Object.keys((api.v3Index() as { paths: object }).paths)) {
       for (const [path, op] of patchOps(api.v3Document(gv) as Doc)) {
@@ -103,7 +110,18 @@ describe('a group-version document', () => {
       .all()
       .filter((r) => r.store && r.def.verbs.includes('patch'))
       .map((r) => r.def.kind);
-    for (const kind of ['ConfigMap', 'Secret', 'ServiceAccount', 'Pod', 'Namespace', 'Event', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'])
+    for (const kind of [
+      'ConfigMap',
+      'Secret',
+      'ServiceAccount',
+      'Pod',
+      'Namespace',
+      'Event',
+      'Role',
+      'ClusterRole',
+      'RoleBinding',
+      'ClusterRoleBinding',
+    ])
       assert.ok(expected.includes(kind), kind);
     for (const kind of expected) assert.ok(kinds.has(kind), `PATCH for ${kind}`);
   });
@@ -112,34 +130,55 @@ describe('a group-version document', () => {
     const cm = core.paths['/api/v1/namespaces/{namespace}/configmaps/{name}']!;
     assert.deepEqual(Object.keys(cm).sort(), ['delete', 'get', 'parameters', 'patch', 'put']);
     assert.equal((cm['get'] as Schema)['operationId'], 'readCoreV1NamespacedConfigMap');
-    assert.deepEqual((cm['get'] as Schema)['x-kubernetes-group-version-kind'], { group: '', kind: 'ConfigMap', version: 'v1' });
+    assert.deepEqual((cm['get'] as Schema)['x-kubernetes-group-version-kind'], {
+      group: '',
+      kind: 'ConfigMap',
+      version: 'v1',
+    });
     const coll = core.paths['/api/v1/namespaces/{namespace}/configmaps']!;
     assert.deepEqual(Object.keys(coll).sort(), ['delete', 'get', 'parameters', 'post']);
     assert.equal((coll['get'] as Schema)['x-kubernetes-action'], 'list');
     assert.equal((coll['delete'] as Schema)['x-kubernetes-action'], 'deletecollection');
-    assert.equal((core.paths['/api/v1/configmaps']!['get'] as Schema)['operationId'], 'listCoreV1ConfigMapForAllNamespaces');
+    assert.equal(
+      (core.paths['/api/v1/configmaps']!['get'] as Schema)['operationId'],
+      'listCoreV1ConfigMapForAllNamespaces',
+    );
     assert.ok(core.paths['/api/v1/namespaces/{name}'], 'cluster-scoped item path');
     // Nodes are read-only here: operations follow the verbs a resource serves.
     assert.deepEqual(Object.keys(core.paths['/api/v1/nodes/{name}']!).sort(), ['get', 'parameters']);
     assert.ok(rbac.paths['/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}']);
     const token = core.paths['/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token']!['post'] as Schema;
-    assert.deepEqual(token['x-kubernetes-group-version-kind'], { group: 'authentication.k8s.io', kind: 'TokenRequest', version: 'v1' });
+    assert.deepEqual(token['x-kubernetes-group-version-kind'], {
+      group: 'authentication.k8s.io',
+      kind: 'TokenRequest',
+      version: 'v1',
+    });
     const sar = api.v3Document('apis/authorization.k8s.io/v1') as Doc;
-    assert.deepEqual(Object.keys(sar.paths['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews']!).sort(), ['parameters', 'post']);
+    assert.deepEqual(Object.keys(sar.paths['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews']!).sort(), [
+      'parameters',
+      'post',
+    ]);
   });
 
   it('has a component with x-kubernetes-group-version-kind for every kind, lists included', () => {
     const gvk = (doc: Doc, name: string) => schema(doc, name)['x-kubernetes-group-version-kind'];
     assert.deepEqual(gvk(core, 'io.k8s.api.core.v1.Pod'), [{ group: '', kind: 'Pod', version: 'v1' }]);
-    assert.deepEqual(gvk(core, 'io.k8s.api.core.v1.ConfigMapList'), [{ group: '', kind: 'ConfigMapList', version: 'v1' }]);
-    assert.deepEqual(gvk(core, 'io.k8s.api.authentication.v1.TokenRequest'), [{ group: 'authentication.k8s.io', kind: 'TokenRequest', version: 'v1' }]);
-    assert.deepEqual(gvk(rbac, 'io.k8s.api.rbac.v1.ClusterRoleBinding'), [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', version: 'v1' }]);
+    assert.deepEqual(gvk(core, 'io.k8s.api.core.v1.ConfigMapList'), [
+      { group: '', kind: 'ConfigMapList', version: 'v1' },
+    ]);
+    assert.deepEqual(gvk(core, 'io.k8s.api.authentication.v1.TokenRequest'), [
+      { group: 'authentication.k8s.io', kind: 'TokenRequest', version: 'v1' },
+    ]);
+    assert.deepEqual(gvk(rbac, 'io.k8s.api.rbac.v1.ClusterRoleBinding'), [
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', version: 'v1' },
+    ]);
     const beta = api.v3Document('apis/authentication.k8s.io/v1beta1') as Doc;
     assert.deepEqual(gvk(beta, 'io.k8s.api.authentication.v1beta1.SelfSubjectReview'), [
       { group: 'authentication.k8s.io', kind: 'SelfSubjectReview', version: 'v1beta1' },
     ]);
     assert.equal(gvk(core, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'), undefined);
-    for (const [name, s] of Object.entries(core.components.schemas)) assert.equal(typeof s['description'], 'string', `${name} has a description`);
+    for (const [name, s] of Object.entries(core.components.schemas))
+      assert.equal(typeof s['description'], 'string', `${name} has a description`);
   });
 
   it('describes objects in depth with the shapes kube-openapi writes', () => {
@@ -148,9 +187,16 @@ describe('a group-version document', () => {
     assert.deepEqual(prop(core, 'io.k8s.api.core.v1.ConfigMap', 'metadata')['allOf'], [
       { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
     ]);
-    assert.deepEqual(prop(core, 'io.k8s.api.core.v1.ConfigMap', 'data')['additionalProperties'], { type: 'string', default: '' });
+    assert.deepEqual(prop(core, 'io.k8s.api.core.v1.ConfigMap', 'data')['additionalProperties'], {
+      type: 'string',
+      default: '',
+    });
     assert.deepEqual(schema(core, 'io.k8s.api.core.v1.Container')['required'], ['name']);
-    assert.deepEqual(prop(core, 'io.k8s.api.core.v1.PodSpec', 'restartPolicy')['enum'], ['Always', 'Never', 'OnFailure']);
+    assert.deepEqual(prop(core, 'io.k8s.api.core.v1.PodSpec', 'restartPolicy')['enum'], [
+      'Always',
+      'Never',
+      'OnFailure',
+    ]);
     for (const c of ['PodStatus', 'ContainerStatus', 'Volume', 'EnvVar', 'Probe', 'NodeStatus', 'EventSource'])
       assert.ok(schema(core, `io.k8s.api.core.v1.${c}`));
     assert.deepEqual(schema(rbac, 'io.k8s.api.rbac.v1.RoleRef')['required'], ['apiGroup', 'kind', 'name']);
@@ -167,12 +213,24 @@ describe('a group-version document', () => {
     const ports = prop(core, 'io.k8s.api.core.v1.Container', 'ports');
     assert.equal(ports['x-kubernetes-patch-merge-key'], 'containerPort');
     assert.deepEqual(ports['x-kubernetes-list-map-keys'], ['containerPort', 'protocol']);
-    assert.equal(prop(core, 'io.k8s.api.core.v1.Container', 'volumeMounts')['x-kubernetes-patch-merge-key'], 'mountPath');
-    assert.equal(prop(core, 'io.k8s.api.core.v1.PodSpec', 'volumes')['x-kubernetes-patch-strategy'], 'merge,retainKeys');
+    assert.equal(
+      prop(core, 'io.k8s.api.core.v1.Container', 'volumeMounts')['x-kubernetes-patch-merge-key'],
+      'mountPath',
+    );
+    assert.equal(
+      prop(core, 'io.k8s.api.core.v1.PodSpec', 'volumes')['x-kubernetes-patch-strategy'],
+      'merge,retainKeys',
+    );
     assert.equal(prop(core, 'io.k8s.api.core.v1.PodSpec', 'nodeSelector')['x-kubernetes-map-type'], 'atomic');
     assert.equal(prop(core, 'io.k8s.api.core.v1.ServiceAccount', 'secrets')['x-kubernetes-patch-merge-key'], 'name');
-    assert.equal(prop(core, 'io.k8s.api.core.v1.ServiceAccount', 'imagePullSecrets')['x-kubernetes-list-type'], 'atomic');
-    assert.equal(prop(core, 'io.k8s.api.core.v1.ServiceAccount', 'imagePullSecrets')['x-kubernetes-patch-merge-key'], undefined);
+    assert.equal(
+      prop(core, 'io.k8s.api.core.v1.ServiceAccount', 'imagePullSecrets')['x-kubernetes-list-type'],
+      'atomic',
+    );
+    assert.equal(
+      prop(core, 'io.k8s.api.core.v1.ServiceAccount', 'imagePullSecrets')['x-kubernetes-patch-merge-key'],
+      undefined,
+    );
     const finalizers = prop(core, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'finalizers');
     assert.equal(finalizers['x-kubernetes-patch-strategy'], 'merge');
     assert.equal(finalizers['x-kubernetes-list-type'], 'set');
@@ -188,6 +246,34 @@ describe('the OpenAPI v2 document', () => {
     assert.equal(v2.contentType, OPENAPI_V2_PROTOBUF);
     // Go's mime.ParseMediaType: type/subtype made of RFC 2045 token characters only ('@' is not one).
     assert.match(v2.contentType, /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
-    assert.deepEqual(JSON.parse(api.v2Json().body.toString()), { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.33.0-superkube' }, paths: {} });
+    assert.deepEqual(JSON.parse(api.v2Json().body.toString()), {
+      swagger: '2.0',
+      info: { title: 'Kubernetes', version: 'v1.33.0-superkube' },
+      paths: {},
+    });
+  });
+});
+
+describe('field schemas for ?fieldValidation', () => {
+  it('resolve references, name every field of fully described kinds and leave partly described objects open', () => {
+    const cm = api.fieldSchemaOf({ group: '', version: 'v1', kind: 'ConfigMap' })!;
+    assert.deepEqual(Object.keys(cm.properties!).sort(), [
+      'apiVersion',
+      'binaryData',
+      'data',
+      'immutable',
+      'kind',
+      'metadata',
+    ]);
+    assert.deepEqual(cm.properties!['data'], { additionalProperties: {} });
+    const meta = cm.properties!['metadata']!;
+    assert.ok(meta.properties!['labels'] && meta.properties!['ownerReferences']!.items!.properties!['uid']);
+    assert.deepEqual(meta.properties!['managedFields']!.items!.properties!['fieldsV1'], {}, 'FieldsV1 is free-form');
+    const pod = api.fieldSchemaOf({ group: '', version: 'v1', kind: 'Pod' })!;
+    assert.deepEqual(pod.properties!['spec'], {}, 'PodSpec names only some fields: anything goes below it');
+    assert.ok(pod.properties!['metadata']!.properties!['name']);
+    const crb = api.fieldSchemaOf({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding' })!;
+    assert.deepEqual(Object.keys(crb.properties!['roleRef']!.properties!).sort(), ['apiGroup', 'kind', 'name']);
+    assert.equal(api.fieldSchemaOf({ group: 'nosuch.k8s.io', version: 'v1', kind: 'Thing' }), undefined);
   });
 });

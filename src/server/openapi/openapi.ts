@@ -14,7 +14,20 @@ import { AUTH_COMPONENTS } from './definitions-auth.ts';
 import { CORE_COMPONENTS, OPEN_COMPONENTS } from './definitions-core.ts';
 import { API_VERSION_FIELD, KIND_FIELD, LIST_METADATA_FIELD, META_COMPONENTS, typeMeta } from './definitions-meta.ts';
 import { addResourcePaths, type Gvk } from './paths.ts';
-import { AUTHN, AUTHN_BETA, AUTHZ, CORE, listOf, META, object, RBAC, ref, refTarget, type Schema, str } from './schema.ts';
+import {
+  AUTHN,
+  AUTHN_BETA,
+  AUTHZ,
+  CORE,
+  listOf,
+  META,
+  object,
+  RBAC,
+  ref,
+  refTarget,
+  type Schema,
+  str,
+} from './schema.ts';
 
 /** Content type kube-apiserver answers protobuf v2 requests with (the `@` form kubectl asks for is not a valid media type). */
 export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
@@ -65,7 +78,8 @@ function toFieldSchema(schema: Schema | undefined, depth = 0): FieldSchema {
   if (!schema) return {};
   const out: FieldSchema = {};
   const props = schema['properties'] as Record<string, Schema> | undefined;
-  if (props) out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, toFieldSchema(v, depth + 1)]));
+  if (props)
+    out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, toFieldSchema(v, depth + 1)]));
   const add = schema['additionalProperties'];
   if (add && typeof add === 'object') out.additionalProperties = toFieldSchema(add as Schema, depth + 1);
   const items = schema['items'] as Schema | undefined;
@@ -148,7 +162,8 @@ function collectRefs(value: unknown, out: Set<string>): void {
     for (const v of value) collectRefs(v, out);
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')) out.add(v.slice('#/components/schemas/'.length));
+      if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/'))
+        out.add(v.slice('#/components/schemas/'.length));
       else collectRefs(v, out);
     }
   }
@@ -207,7 +222,11 @@ export function createOpenApi(resources: ApiResources): OpenApi {
       addResourcePaths(paths, r, componentOf, (gvk) => listComponentOf(gvk, r.def.listKind || `${gvk.kind}List`));
       if (r.store && !annotated.has(r.def.kind)) {
         annotated.add(r.def.kind);
-        annotatePatchFacts(components, componentOf({ group: r.def.group, version: r.def.version, kind: r.def.kind }), r.def.kind);
+        annotatePatchFacts(
+          components,
+          componentOf({ group: r.def.group, version: r.def.version, kind: r.def.kind }),
+          r.def.kind,
+        );
       }
     }
     for (const [name, gvks] of gvksOf) components[name]!['x-kubernetes-group-version-kind'] = gvkExtension(gvks);
@@ -236,7 +255,14 @@ export function createOpenApi(resources: ApiResources): OpenApi {
         paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
         components: {
           schemas,
-          securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer token authentication', name: 'authorization', in: 'header' } },
+          securitySchemes: {
+            BearerToken: {
+              type: 'apiKey',
+              description: 'Bearer token authentication',
+              name: 'authorization',
+              in: 'header',
+            },
+          },
         },
         security: [{ BearerToken: [] }],
       };
@@ -252,8 +278,14 @@ export function createOpenApi(resources: ApiResources): OpenApi {
 
   const emptyV2 = Buffer.alloc(0);
   const v2: SerializedDocument = { contentType: OPENAPI_V2_PROTOBUF, body: emptyV2, etag: computeEtag(emptyV2) };
-  const v2JsonBody = Buffer.from(JSON.stringify({ swagger: '2.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths: {} }));
-  const v2Json: SerializedDocument = { contentType: 'application/json', body: v2JsonBody, etag: computeEtag(v2JsonBody) };
+  const v2JsonBody = Buffer.from(
+    JSON.stringify({ swagger: '2.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths: {} }),
+  );
+  const v2Json: SerializedDocument = {
+    contentType: 'application/json',
+    body: v2JsonBody,
+    etag: computeEtag(v2JsonBody),
+  };
 
   return {
     v2: () => v2,

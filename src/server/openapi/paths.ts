@@ -22,7 +22,12 @@ type Operation = Schema;
 type PathItem = Record<string, unknown>;
 
 const RESPONSE_TYPES = ['application/json', 'application/yaml'];
-const PATCH_TYPES = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+const PATCH_TYPES = [
+  'application/apply-patch+yaml',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];
 
 function queryParam(name: string, description: string, type: 'string' | 'integer' | 'boolean' = 'string'): Schema {
   return { name, in: 'query', description, schema: { type, uniqueItems: true } };
@@ -39,7 +44,11 @@ const FIELD_VALIDATION = queryParam(
   'fieldValidation',
   'What to do with unknown or duplicate fields in the body: Ignore drops them, Warn drops them with a warning, Strict fails the request.',
 );
-const FORCE = queryParam('force', 'For apply requests: take ownership of fields other managers own instead of failing with a conflict.', 'boolean');
+const FORCE = queryParam(
+  'force',
+  'For apply requests: take ownership of fields other managers own instead of failing with a conflict.',
+  'boolean',
+);
 const LIST_PARAMS = [
   queryParam('allowWatchBookmarks', 'Ask for BOOKMARK events on watches.', 'boolean'),
   queryParam('continue', 'The continue token of the previous page.'),
@@ -108,7 +117,8 @@ function writeBody(component: string): Schema {
 /** The operations of the item path (`.../{name}`) and, for subresources, of `.../{name}/<sub>`. */
 function itemOperations(ctx: OpContext, verbs: readonly string[], what: string): PathItem {
   const item: PathItem = {};
-  if (verbs.includes('get')) item['get'] = operation(ctx, 'read', 'get', `read ${what}`, { responses: responses({ 200: 'OK' }, ctx.component) });
+  if (verbs.includes('get'))
+    item['get'] = operation(ctx, 'read', 'get', `read ${what}`, { responses: responses({ 200: 'OK' }, ctx.component) });
   if (verbs.includes('update'))
     item['put'] = operation(ctx, 'replace', 'put', `replace ${what}`, {
       parameters: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION],
@@ -134,7 +144,12 @@ function itemOperations(ctx: OpContext, verbs: readonly string[], what: string):
  * Adds the paths of one served resource. `componentOf` names the schema of a kind, `listComponentOf` the schema of
  * its list kind.
  */
-export function addResourcePaths(paths: Record<string, PathItem>, r: ServedResource, componentOf: ComponentOf, listComponentOf: ComponentOf): void {
+export function addResourcePaths(
+  paths: Record<string, PathItem>,
+  r: ServedResource,
+  componentOf: ComponentOf,
+  listComponentOf: ComponentOf,
+): void {
   const def = r.def;
   const prefix = def.group ? `/apis/${def.group}/${def.version}` : `/api/${def.version}`;
   const gvk: Gvk = { group: def.group, version: def.version, kind: def.kind };
@@ -164,31 +179,52 @@ export function addResourcePaths(paths: Record<string, PathItem>, r: ServedResou
     });
   }
   if (verbs.includes('deletecollection')) {
-    coll['delete'] = operation({ ...ctx, idSuffix: `Collection${scoped}${def.kind}` }, 'delete', 'deletecollection', `delete collection of ${def.kind}`, {
-      parameters: [...DELETE_PARAMS, ...LIST_PARAMS],
-      requestBody: { content: content(`${META}DeleteOptions`, ['*/*']) },
-      responses: responses({ 200: 'OK' }, `${META}Status`),
-    });
+    coll['delete'] = operation(
+      { ...ctx, idSuffix: `Collection${scoped}${def.kind}` },
+      'delete',
+      'deletecollection',
+      `delete collection of ${def.kind}`,
+      {
+        parameters: [...DELETE_PARAMS, ...LIST_PARAMS],
+        requestBody: { content: content(`${META}DeleteOptions`, ['*/*']) },
+        responses: responses({ 200: 'OK' }, `${META}Status`),
+      },
+    );
   }
   if (Object.keys(coll).length) paths[collection] = { ...coll, parameters: [...nsParam, ...common] };
 
   const itemOps = itemOperations(ctx, verbs, `the specified ${def.kind}`);
-  if (Object.keys(itemOps).length) paths[item] = { ...itemOps, parameters: [pathParam('name', `The name of the ${def.kind}.`), ...nsParam, ...common] };
+  if (Object.keys(itemOps).length)
+    paths[item] = {
+      ...itemOps,
+      parameters: [pathParam('name', `The name of the ${def.kind}.`), ...nsParam, ...common],
+    };
 
   // Listing across namespaces.
   if (def.namespaced && verbs.includes('list')) {
     paths[`${prefix}/${def.resource}`] = {
-      get: operation({ ...ctx, idSuffix: `${def.kind}ForAllNamespaces` }, 'list', 'list', `list or watch objects of kind ${def.kind}`, {
-        parameters: LIST_PARAMS,
-        responses: responses({ 200: 'OK' }, listComponentOf(gvk)),
-      }),
+      get: operation(
+        { ...ctx, idSuffix: `${def.kind}ForAllNamespaces` },
+        'list',
+        'list',
+        `list or watch objects of kind ${def.kind}`,
+        {
+          parameters: LIST_PARAMS,
+          responses: responses({ 200: 'OK' }, listComponentOf(gvk)),
+        },
+      ),
       parameters: common,
     };
   }
 
   for (const sub of def.subresources ?? []) {
     const subGvk: Gvk = { group: sub.group ?? def.group, version: sub.version ?? def.version, kind: sub.kind };
-    const subCtx: OpContext = { def, gvk: subGvk, component: componentOf(subGvk), idSuffix: `${scoped}${def.kind}${capitalize(sub.name)}` };
+    const subCtx: OpContext = {
+      def,
+      gvk: subGvk,
+      component: componentOf(subGvk),
+      idSuffix: `${scoped}${def.kind}${capitalize(sub.name)}`,
+    };
     const ops = itemOperations(subCtx, sub.verbs, `${sub.name} of the specified ${def.kind}`);
     if (sub.verbs.includes('create')) {
       ops['post'] = operation(subCtx, 'create', 'post', `create ${sub.name} of a ${def.kind}`, {
@@ -198,6 +234,9 @@ export function addResourcePaths(paths: Record<string, PathItem>, r: ServedResou
       });
     }
     if (Object.keys(ops).length)
-      paths[`${item}/${sub.name}`] = { ...ops, parameters: [pathParam('name', `The name of the ${sub.kind}.`), ...nsParam, ...common] };
+      paths[`${item}/${sub.name}`] = {
+        ...ops,
+        parameters: [pathParam('name', `The name of the ${sub.kind}.`), ...nsParam, ...common],
+      };
   }
 }

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StatusError } from '../../api/status.ts';
 import { configMapsResource } from '../../registry/core/config-maps.ts';
-import type { Store } from '../../registry/store.ts';
 import { ApiResources } from '../api-resources.ts';
 import type { ApiRequest, ApiResponse } from '../http.ts';
 import { createOpenApi, OPENAPI_V2_PROTOBUF } from './openapi.ts';
 import { openApiHandler } from './route.ts';
 
 const resources = new ApiResources();
-resources.add({ def: configMapsResource, store: {} as Store<never> });
+resources.add({ def: configMapsResource, store: {} as never });
 const api = createOpenApi(resources);
 const handle = openApiHandler(api);
 
@@ -20,7 +19,9 @@ function get(pathAndQuery: string, headers: Record<string, string> = {}, method 
 
 describe('the OpenAPI routes', () => {
   it('serve /openapi/v2 as kube-apiserver does for the Accept kubectl sends', () => {
-    const res = get('/openapi/v2?timeout=32s', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' })!;
+    const res = get('/openapi/v2?timeout=32s', {
+      accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+    })!;
     assert.equal(res.status, 200);
     assert.equal(res.headers!['content-type'], OPENAPI_V2_PROTOBUF);
     assert.equal(res.headers!['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
@@ -60,7 +61,10 @@ describe('the OpenAPI routes', () => {
     assert.equal(notModified.status, 304);
     assert.equal(notModified.body, undefined);
 
-    assert.equal(get('/openapi/v3/api/v1', { accept: 'application/com.github.proto-openapi.spec.v3@v1.0+protobuf' })!.status, 406);
+    assert.equal(
+      get('/openapi/v3/api/v1', { accept: 'application/com.github.proto-openapi.spec.v3@v1.0+protobuf' })!.status,
+      406,
+    );
   });
 
   it('answer 404 for an unknown group-version and leave other paths alone', () => {

@@ -10,7 +10,10 @@ import { parseAccept } from '../negotiation.ts';
 import { computeEtag, type OpenApi, type SerializedDocument, serverRelativeUrl } from './openapi.ts';
 
 const NO_CACHE = 'no-cache, private';
-const PROTOBUF_V2 = ['com.github.proto-openapi.spec.v2@v1.0+protobuf', 'com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+const PROTOBUF_V2 = [
+  'com.github.proto-openapi.spec.v2@v1.0+protobuf',
+  'com.github.proto-openapi.spec.v2.v1.0+protobuf',
+];
 
 /** The first acceptable of `offers` (subtypes of application/) in the client's order of preference, or undefined. */
 function negotiate(req: ApiRequest, offers: readonly string[]): string | undefined {
@@ -28,7 +31,7 @@ function serve(req: ApiRequest, doc: SerializedDocument, headers: Record<string,
   const etag = JSON.stringify(doc.etag);
   const base = { vary: 'Accept', etag, 'content-type': doc.contentType, ...headers };
   const match = header(req, 'if-none-match');
-  if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return { status: 304, headers: base };
+  if (match?.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return { status: 304, headers: base };
   return { status: 200, headers: base, body: req.method === 'HEAD' ? '' : doc.body };
 }
 
@@ -39,7 +42,8 @@ function notAcceptable(): ApiResponse {
 /** Serves /openapi/v2, /openapi/v3 and /openapi/v3/<group-version>; returns undefined for every other path. */
 export function openApiHandler(api: OpenApi): (req: ApiRequest) => ApiResponse | undefined {
   return (req) => {
-    if (req.path !== '/openapi/v2' && req.path !== '/openapi/v3' && !req.path.startsWith('/openapi/v3/')) return undefined;
+    if (req.path !== '/openapi/v2' && req.path !== '/openapi/v3' && !req.path.startsWith('/openapi/v3/'))
+      return undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
     if (req.path === '/openapi/v2') {
       const got = negotiate(req, ['json', ...PROTOBUF_V2]);
@@ -48,7 +52,11 @@ export function openApiHandler(api: OpenApi): (req: ApiRequest) => ApiResponse |
     }
     if (req.path === '/openapi/v3') {
       const body = Buffer.from(JSON.stringify(api.v3Index()));
-      return serve(req, { contentType: 'application/json', body, etag: computeEtag(body) }, { 'cache-control': NO_CACHE });
+      return serve(
+        req,
+        { contentType: 'application/json', body, etag: computeEtag(body) },
+        { 'cache-control': NO_CACHE },
+      );
     }
     const gv = req.path.slice('/openapi/v3/'.length).replace(/\/$/, '');
     const doc = api.v3Serialized(gv);
@@ -57,7 +65,15 @@ export function openApiHandler(api: OpenApi): (req: ApiRequest) => ApiResponse |
     if (!negotiate(req, ['json'])) return notAcceptable();
     const hash = req.query.get('hash');
     if (hash && hash !== doc.etag) {
-      return { status: 301, headers: { location: serverRelativeUrl(gv, doc.etag), 'cache-control': NO_CACHE, 'content-type': 'text/html; charset=utf-8' }, body: '' };
+      return {
+        status: 301,
+        headers: {
+          location: serverRelativeUrl(gv, doc.etag),
+          'cache-control': NO_CACHE,
+          'content-type': 'text/html; charset=utf-8',
+        },
+        body: '',
+      };
     }
     if (hash) {
       const expires = new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString();

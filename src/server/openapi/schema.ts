@@ -108,7 +108,11 @@ export function mapOf(component: string, description: string): Schema {
  * An object component. `fields` is typed against the wire interface `T` (src/api), so a renamed or misspelt field
  * fails the typecheck instead of drifting from what the server stores.
  */
-export function object<T>(description: string, fields: { [K in keyof T]?: Schema }, required: readonly (keyof T & string)[] = []): Schema {
+export function object<T>(
+  description: string,
+  fields: { [K in keyof T]?: Schema },
+  required: readonly (keyof T & string)[] = [],
+): Schema {
   const out: Schema = { description, type: 'object', properties: { ...fields } };
   if (required.length) out['required'] = [...required];
   return out;
