@@ -143,11 +143,15 @@ export function serverCommand(): Command {
           '',
         ].join('\n'),
       );
+      // A server keeps serving through a bug in one request: log it, never die of it.
+      process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         log.info({ signal }, 'shutting down');
+        // Whatever hangs (a stuck client, a closed log pipe), the process ends.
+        setTimeout(() => process.exit(1), 10_000).unref();
         await server.close();
         process.exit(0);
       };

@@ -261,7 +261,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
-    meta.generation = 1;
+    delete meta.generation;
     obj.apiVersion = this.apiVersion;
     obj.kind = this.def.kind;
   }
@@ -369,7 +369,8 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     else delete meta.deletionTimestamp;
     if (cur.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = cur.deletionGracePeriodSeconds;
     if (cur.generateName && meta.generateName === undefined) meta.generateName = cur.generateName;
-    meta.generation = cur.generation ?? 1;
+    if (cur.generation !== undefined) meta.generation = cur.generation;
+    else delete meta.generation;
     delete meta.selfLink;
     next.apiVersion = this.apiVersion;
     next.kind = this.def.kind;

@@ -44,6 +44,11 @@ export class ApiResources {
     return this.byKey.get(`${group}/${version}/${resource}`);
   }
 
+  /** True when some served resource has this kind. */
+  hasKind(kind: string): boolean {
+    return this.ordered.some((r) => r.def.kind === kind);
+  }
+
   /** Every resource, in registration order. */
   all(): readonly ServedResource[] {
     return this.ordered;

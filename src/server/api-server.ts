@@ -54,6 +54,8 @@ import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { ApiResources } from './api-resources.ts';
 import { type AuditSink, fileAuditSink } from './audit.ts';
+import { createDashboard } from './dashboard/dashboard.ts';
+import { withDashboard } from './dashboard/with-dashboard.ts';
 import {
   checkFormat,
   dataDirPaths,
@@ -217,6 +219,25 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
         anonymousEnabled: opts.anonymousAuth,
       });
 
+    // The dashboard: sessions in the storage (shared by replicas), tokens in them encrypted with a key derived from
+    // the service-account signing key, which every replica already shares.
+    const dashboard = createDashboard({
+      storage,
+      secretKey: readFileSync(opts.serviceAccountSigningKeyFile ?? paths.saKey),
+      clock,
+      idleTimeoutSeconds: opts.dashboardIdleTimeoutSeconds,
+      log,
+      authenticate: async (token) => {
+        const r = await authenticate({
+          getAll: (n) => (n.toLowerCase() === 'authorization' ? [`Bearer ${token}`] : []),
+        });
+        if (!r.ok) return { ok: false, reason: r.reason };
+        if (r.anonymous) return { ok: false, reason: 'no credentials provided' };
+        return { ok: true, user: r.user };
+      },
+    });
+    cleanups.push(() => dashboard.close());
+
     // Revocation: deleting what a token depends on flushes the cache at once, so it stops working now, not in 10 s.
     const revocation = flushOnDeletes(
       [stores.serviceAccounts, stores.secrets, stores.pods, stores.nodes],
@@ -370,6 +391,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     h = withMaxInflight(h, opts.maxRequestsInflight, (n) => metrics.inflight.set(n));
     h = withImpersonation(h, authorizer);
     h = withAuthentication(h, authenticate, log, (result) => metrics.authentications.inc({ result }));
+    h = withDashboard(h, dashboard, log);
     h = withAudit(h, audit);
     h = withMetrics(h, metrics);
     h = withRequestInfo(h);

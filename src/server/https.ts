@@ -54,7 +54,7 @@ function readBody(req: http2.Http2ServerRequest, limit: number): () => Promise<B
     cached ??= new Promise<Buffer>((resolve, reject) => {
       const declared = Number(req.headers['content-length'] ?? '0');
       if (declared > limit) {
-        reject(requestEntityTooLarge(`limit is ${limit}`));
+        reject(requestEntityTooLarge(`Request entity too large: limit is ${limit}`));
         return;
       }
       const chunks: Buffer[] = [];
@@ -65,7 +65,7 @@ function readBody(req: http2.Http2ServerRequest, limit: number): () => Promise<B
         size += chunk.length;
         if (size > limit) {
           failed = true;
-          reject(requestEntityTooLarge(`limit is ${limit}`));
+          reject(requestEntityTooLarge(`Request entity too large: limit is ${limit}`));
           return;
         }
         chunks.push(chunk);
@@ -166,10 +166,13 @@ export async function listen(handler: Handler, opts: ListenOptions): Promise<Run
       .then((out) => writeResponse(res, out, abort.signal))
       .catch((err: unknown) => {
         opts.onTransportError?.(err instanceof Error ? err : new Error(String(err)));
-        if (!res.headersSent) {
-          res.writeHead(500);
+        // Writing the response failed (client gone, invalid header): end it without letting anything escape.
+        try {
+          if (!res.headersSent) res.writeHead(500);
+          if (!res.writableEnded) res.end();
+        } catch {
+          res.destroy();
         }
-        if (!res.writableEnded) res.end();
       });
   });
   await new Promise<void>((resolve, reject) => {

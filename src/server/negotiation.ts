@@ -56,18 +56,36 @@ export function chooseOutput(accept: string | undefined): OutputChoice {
 
 const SUPPORTED_BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
+/** apimachinery's summarizeData: the start of a body for an error message (JSON as text, anything else as hex). */
+export function summarizeData(data: Buffer, maxLength = 30): string {
+  if (data.length === 0) return '<empty>';
+  const head = data.subarray(0, maxLength);
+  const text = data[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
+  return data.length > maxLength ? `${text} ...` : text;
+}
+
 /**
- * Decodes a request body by its Content-Type into a plain object. Malformed input is a 400 whose message names the
- * problem, never the body.
+ * Decodes a request body by its Content-Type into a plain object. Malformed input is a 400; with `expectedKind`
+ * the message is upstream's `the object provided is unrecognized (must be of type <Kind>): <why> (<start of body>)`.
  */
-export function decodeBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+export function decodeBody(
+  body: Buffer,
+  contentType: string | undefined,
+  expectedKind?: string,
+): Record<string, unknown> {
   const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  const fail = (why: string) =>
+    badRequest(
+      expectedKind
+        ? `the object provided is unrecognized (must be of type ${expectedKind}): ${why} (${summarizeData(body)})`
+        : why,
+    );
   if (isProtobufContentType(type)) {
     try {
       return decodeProtobufObject(body);
     } catch (err) {
       if (err instanceof StatusError) throw err;
-      throw badRequest(`the body of the request could not be decoded as protobuf: ${(err as Error).message}`);
+      throw fail((err as Error).message);
     }
   }
   let value: unknown;
@@ -75,13 +93,13 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Recor
     try {
       value = JSON.parse(body.toString('utf8'));
     } catch (err) {
-      throw badRequest(`couldn't get version/kind; json parse error: ${jsonErrorText(err)}`);
+      throw fail(`couldn't get version/kind; json parse error: ${jsonErrorText(err)}`);
     }
   } else if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
     try {
       value = parseYaml(body.toString('utf8'), { uniqueKeys: false, maxAliasCount: 100 });
     } catch (err) {
-      throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+      throw fail(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
   } else {
     throw unsupportedMediaType(
@@ -89,7 +107,9 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Recor
     );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw badRequest("Object 'Kind' is missing in the request body");
+    throw fail(
+      'couldn\'t get version/kind; json parse error: json: cannot unmarshal non-object into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }',
+    );
   return value as Record<string, unknown>;
 }
 

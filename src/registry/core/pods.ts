@@ -24,6 +24,8 @@ const DEFAULT_GRACE_SECONDS = 30;
 
 export const podStrategy: Strategy<Pod> = {
   prepareForCreate(pod) {
+    // Kinds with a spec track its changes in metadata.generation; upstream's pod strategy starts it at 1.
+    pod.metadata.generation = 1;
     pod.spec ??= {};
     // The ServiceAccount admission plugin's default, and the deprecated alias kept in step as upstream does.
     pod.spec.serviceAccountName ||= pod.spec.serviceAccount || 'default';

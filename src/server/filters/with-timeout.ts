@@ -11,6 +11,10 @@ export function withTimeout(next: Handler, ms: number): Handler {
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(timeout('request did not complete within the allotted timeout')), ms);
     });
-    return Promise.race([next(req), expired]).finally(() => clearTimeout(timer));
+    // The loser of the race must not become an unhandled rejection.
+    expired.catch(() => {});
+    const work = next(req);
+    work.catch(() => {});
+    return Promise.race([work, expired]).finally(() => clearTimeout(timer));
   };
 }

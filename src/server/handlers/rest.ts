@@ -126,7 +126,7 @@ function render(store: Store<KubernetesObject>, obj: KubernetesObject, output: O
 async function readObject(req: ApiRequest, served: ServedResource): Promise<KubernetesObject> {
   const raw = await req.body();
   const contentType = header(req, 'content-type');
-  const body = decodeBody(raw, contentType);
+  const body = decodeBody(raw, contentType, served.def.kind);
   checkFields(req, served, raw, (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase());
   return body as unknown as KubernetesObject;
 }
@@ -140,10 +140,16 @@ export function checkFields(req: ApiRequest, served: ServedResource, raw: Buffer
   req.ctx.warnings.push(...enforceFieldValidation(directive, problems, served.def.kind, served.def.version));
 }
 
-function checkKind(served: ServedResource, obj: KubernetesObject): void {
+function checkKind(served: ServedResource, obj: KubernetesObject, known: (kind: string) => boolean): void {
   const def = served.def;
-  if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== def.kind)
+  if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== def.kind) {
+    // A kind nobody serves is a decoding failure upstream, with the scheme's own words.
+    if (!known(obj.kind))
+      throw badRequest(
+        `${obj.kind} in version "${obj.apiVersion ?? ''}" cannot be handled as a ${def.kind}: no kind "${obj.kind}" is registered for version "${obj.apiVersion ?? ''}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`,
+      );
     throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${def.kind})`);
+  }
   if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== apiVersionOf(def))
     throw badRequest(
       `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,
@@ -188,7 +194,7 @@ async function storedVerb(
     case 'create': {
       const dryRun = parseDryRun(q.getAll('dryRun'));
       const obj = await readObject(req, served);
-      checkKind(served, obj);
+      checkKind(served, obj, (k) => deps.resources.hasKind(k));
       const managed = updateManagedFields(undefined, obj, fieldManagerOf(req), 'Update', now);
       const created = await store.create(ns, managed, { dryRun, admit: admission(served, req) });
       return objectResponse(201, render(store, created, output, now), output.format);
@@ -196,7 +202,7 @@ async function storedVerb(
     case 'update': {
       const dryRun = parseDryRun(q.getAll('dryRun'));
       const obj = await readObject(req, served);
-      checkKind(served, obj);
+      checkKind(served, obj, (k) => deps.resources.hasKind(k));
       const manager = fieldManagerOf(req);
       const updated = await store.update(ns, info.name, obj, {
         dryRun,
@@ -297,11 +303,8 @@ async function watchResponse(
   });
   return {
     status: 200,
-    headers: {
-      'content-type': 'application/json',
-      'cache-control': 'no-cache, private',
-      'transfer-encoding': 'chunked',
-    },
+    // No transfer-encoding: node chunks HTTP/1.1 bodies itself, and the header is forbidden in HTTP/2.
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private' },
     stream,
   };
 }
