@@ -13,6 +13,7 @@ import { newBoundServiceAccountAuthenticator } from '../src/auth/authn/serviceac
 import type { ServiceAccountTokenGetter } from '../src/auth/authn/serviceaccount/ports.ts';
 import { createTokenSigner, issueServiceAccountToken } from '../src/auth/tokens/issuer.ts';
 import { KeySet } from '../src/auth/tokens/keys.ts';
+import { cachedTokenGetter } from '../src/controllers/token-getter.ts';
 import { createStores } from '../src/registry/stores.ts';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite-storage.ts';
 import { systemClock } from '../src/util/clock.ts';
@@ -24,16 +25,16 @@ const ISSUER = 'https://kubernetes.default.svc';
 export async function tokenValidationRows(opts: { durationMs: number }): Promise<Row[]> {
   const dir = tempDir('authn');
   const storage = openSqliteStorage({ path: join(dir, 'state.db') });
+  let tokenGetterStop: (() => void) | undefined;
   try {
     const stores = createStores(storage, systemClock);
     await stores.namespaces.create('', { metadata: { name: 'bench' } } as never);
     const sa = await stores.serviceAccounts.create('bench', { metadata: { name: 'reader' } } as ServiceAccount);
-    const getter: ServiceAccountTokenGetter = {
-      getServiceAccount: (ns, name) => stores.serviceAccounts.find(ns, name),
-      getSecret: (ns, name) => stores.secrets.find(ns, name),
-      getPod: (ns, name) => stores.pods.find(ns, name),
-      getNode: (name) => stores.nodes.find('', name),
-    };
+    // The server's own getter: service accounts from the informer cache, live reads on a miss.
+    const tokenGetter = cachedTokenGetter(stores, (err) => log(`service account cache error: ${String(err)}`));
+    tokenGetterStop = tokenGetter.stop;
+    await tokenGetter.synced;
+    const getter: ServiceAccountTokenGetter = tokenGetter.getter;
 
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keys = new KeySet({ signingKey: privateKey });
@@ -105,6 +106,7 @@ export async function tokenValidationRows(opts: { durationMs: number }): Promise
       },
     ];
   } finally {
+    tokenGetterStop?.();
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,6 @@ import {
   newBoundServiceAccountAuthenticator,
   newLegacyServiceAccountAuthenticator,
 } from '../auth/authn/serviceaccount/jwt-authenticator.ts';
-import type { ServiceAccountTokenGetter } from '../auth/authn/serviceaccount/ports.ts';
 import { CachedTokenAuthenticator } from '../auth/authn/token-cache.ts';
 import { formatTokenFileLine } from '../auth/authn/token-file.ts';
 import { type WatchedTokenFile, watchTokenFile } from '../auth/authn/token-file-watcher.ts';
@@ -46,6 +45,7 @@ import { namespaceController } from '../controllers/namespace-controller.ts';
 import { nodeController } from '../controllers/node-controller.ts';
 import { followPolicy } from '../controllers/policy-informer.ts';
 import { flushOnDeletes } from '../controllers/revocation.ts';
+import { cachedTokenGetter } from '../controllers/token-getter.ts';
 import { tokensController } from '../controllers/tokens-controller.ts';
 import { createStores, type Stores } from '../registry/stores.ts';
 import { openEtcdStorage } from '../storage/etcd/etcd-storage.ts';
@@ -123,15 +123,6 @@ function ensureAdminToken(tokenFile: string, createIfMissing: boolean): string |
   return undefined;
 }
 
-function storeGetter(stores: Stores): ServiceAccountTokenGetter {
-  return {
-    getServiceAccount: (ns, name) => stores.serviceAccounts.find(ns, name),
-    getSecret: (ns, name) => stores.secrets.find(ns, name),
-    getPod: (ns, name) => stores.pods.find(ns, name),
-    getNode: (name) => stores.nodes.find('', name),
-  };
-}
-
 /** Starts superkube. */
 export async function startApiServer(opts: ServerOptions, log: Logger, clock: Clock = systemClock): Promise<ApiServer> {
   const paths = dataDirPaths(opts.dataDir);
@@ -204,7 +195,9 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       onWarning: (msg) => log.warn({ file: tokenFile }, msg),
     });
     cleanups.push(() => watched.close());
-    const getter = storeGetter(stores);
+    const tokenGetter = cachedTokenGetter(stores, (err) => log.warn({ err }, 'service account cache error'));
+    cleanups.push(() => tokenGetter.stop());
+    const getter = tokenGetter.getter;
     const tokenUnion = unionTokenAuthenticators([
       watched.authenticator,
       newLegacyServiceAccountAuthenticator({ keys, apiAudiences, getter }),

@@ -1,0 +1,35 @@
+/**
+ * What service-account token validation reads, served like upstream's tokengetter: service accounts from an
+ * in-memory cache that follows the store's watch, with a live read when the cache does not have the object (it may
+ * be newer than the last event). Secrets, pods and nodes are read live: they are looked up only for secret-based
+ * and bound tokens, and caching all pods would cost more memory than it saves.
+ */
+import type { ServiceAccount } from '../api/core-v1.ts';
+import type { ServiceAccountTokenGetter } from '../auth/authn/serviceaccount/ports.ts';
+import { startInformer } from '../registry/informer.ts';
+import type { Stores } from '../registry/stores.ts';
+
+/** The token getter over `stores`, plus its informer's lifecycle. */
+export function cachedTokenGetter(stores: Stores, onError: (err: unknown) => void) {
+  const serviceAccounts = new Map<string, ServiceAccount>();
+  const key = (ns: string, name: string) => `${ns}/${name}`;
+  const informer = startInformer<ServiceAccount>(
+    stores.serviceAccounts,
+    {
+      replace(items) {
+        serviceAccounts.clear();
+        for (const sa of items) serviceAccounts.set(key(sa.metadata.namespace!, sa.metadata.name!), sa);
+      },
+      upsert: (sa) => serviceAccounts.set(key(sa.metadata.namespace!, sa.metadata.name!), sa),
+      remove: (sa) => serviceAccounts.delete(key(sa.metadata.namespace!, sa.metadata.name!)),
+    },
+    onError,
+  );
+  const getter: ServiceAccountTokenGetter = {
+    getServiceAccount: async (ns, name) => serviceAccounts.get(key(ns, name)) ?? stores.serviceAccounts.find(ns, name),
+    getSecret: (ns, name) => stores.secrets.find(ns, name),
+    getPod: (ns, name) => stores.pods.find(ns, name),
+    getNode: (name) => stores.nodes.find('', name),
+  };
+  return { getter, synced: informer.synced, stop: () => informer.stop() };
+}
