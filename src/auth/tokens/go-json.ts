@@ -37,48 +37,4 @@ export function goMarshalSorted(value: unknown): string {
   }
 }
 
-const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
-const SHORT_ESCAPES: Record<string, string> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '\\': '\\\\',
-  '"': '\\"',
-};
-
-/** fmt's `%q` of a string (strconv.Quote). */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const short = SHORT_ESCAPES[ch];
-    if (short) {
-      out += short;
-      continue;
-    }
-    if (PRINTABLE.test(ch)) {
-      out += ch;
-      continue;
-    }
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
-  }
-  return `${out}"`;
-}
-
-/** fmt's `%q` of a []string: `["a" "b"]`. */
-export function goQuoteList(items: readonly string[]): string {
-  return `[${items.map(goQuote).join(' ')}]`;
-}
-
-/** utilerrors.NewAggregate(errs).Error(): de-duplicated, `, `-joined, bracketed only when more than one remains. */
-export function aggregateMessage(messages: readonly string[]): string {
-  const seen = [...new Set(messages)];
-  if (seen.length === 1) return seen[0];
-  return seen.length === 0 ? '' : `[${seen.join(', ')}]`;
-}
+export { aggregateMessage, goQuote, goQuoteList } from '../../util/go-format.ts';
