@@ -24,7 +24,7 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never> | { resourceVersion?: string };
+  metadata: Record<string, never> | { resourceVersion?: string; continue?: string };
   status: 'Success' | 'Failure';
   message?: string;
   reason?: string;
@@ -280,8 +280,9 @@ export function statusFailure(code: number, reason: string, message: string, det
 }
 
 /** A success Status, e.g. the reply to a delete of a collection. */
-export function successStatus(details?: StatusDetails): Status {
-  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 };
+export function successStatus(details?: StatusDetails): Omit<Status, 'code'> {
+  // Upstream's success Status (e.g. the reply to a delete) carries no code field.
+  const s: Omit<Status, 'code'> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' };
   if (details) s.details = details;
   return s;
 }

@@ -12,7 +12,7 @@ const repeat = (value: string, previous: string[]) => [...previous, value];
 /** Parses Go-style durations (`1h`, `30m`, `90s`, `1h30m`) into seconds. */
 export function parseDuration(text: string): number {
   if (/^\d+$/.test(text)) return Number(text);
-  const re = /(\d+(?:\.\d+)?)(h|m|s|ms)/g;
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
   let total = 0;
   let consumed = 0;
   for (const m of text.matchAll(re)) {
@@ -90,72 +90,97 @@ export function serverCommand(): Command {
     .option('--leader-elect-retry-period <duration>', 'interval between lease acquire/renew attempts', '2s')
     .option('-v, --v <level>', 'log verbosity (0-10, kube style) ', '0')
     .option('--log-level <level>', 'log level (trace, debug, info, warn, error)')
+    .option(
+      '--root-ca-file <file>',
+      'CA bundle published to clients (kubeconfig, kube-root-ca.crt, token secrets); default: <data-dir>/ca.crt',
+    )
     .action(async (flags: Record<string, string | string[] | boolean | undefined>) => {
       const bool = (v: unknown) => v === true || v === 'true';
-      const opts: ServerOptions = {
-        ...defaultOptions(flags['dataDir'] as string),
-        bindAddress: flags['bindAddress'] as string,
-        securePort: Number(flags['securePort']),
-        tlsSans: flags['tlsSan'] as string[],
-        tlsCertFile: flags['tlsCertFile'] as string | undefined,
-        tlsPrivateKeyFile: flags['tlsPrivateKeyFile'] as string | undefined,
-        storageBackend: flags['storageBackend'] as 'sqlite' | 'etcd3',
-        etcdServers: flags['etcdServers'] as string[],
-        etcdPrefix: flags['etcdPrefix'] as string,
-        etcdCaFile: flags['etcdCafile'] as string | undefined,
-        etcdCertFile: flags['etcdCertfile'] as string | undefined,
-        etcdKeyFile: flags['etcdKeyfile'] as string | undefined,
-        maxRequestsInflight: Number(flags['maxRequestsInflight']),
-        requestTimeout: parseDuration(flags['requestTimeout'] as string),
-        minRequestTimeout: Number(flags['minRequestTimeout']),
-        tokenAuthFile: flags['tokenAuthFile'] as string | undefined,
-        anonymousAuth: bool(flags['anonymousAuth']),
-        serviceAccountIssuers: (flags['serviceAccountIssuer'] as string[]).length
-          ? (flags['serviceAccountIssuer'] as string[])
-          : d.serviceAccountIssuers,
-        serviceAccountKeyFiles: flags['serviceAccountKeyFile'] as string[],
-        serviceAccountSigningKeyFile: flags['serviceAccountSigningKeyFile'] as string | undefined,
-        apiAudiences: flags['apiAudiences'] as string[],
-        serviceAccountMaxTokenExpiration: parseDuration(flags['serviceAccountMaxTokenExpiration'] as string),
-        serviceAccountExtendTokenExpiration: bool(flags['serviceAccountExtendTokenExpiration']),
-        serviceAccountJwksUri: flags['serviceAccountJwksUri'] as string | undefined,
-        externalHostname: flags['externalHostname'] as string | undefined,
-        serviceAccountIssuerDiscoveryPublic: bool(flags['serviceAccountIssuerDiscoveryPublic']),
-        dashboardIdleTimeoutSeconds: parseDuration(flags['dashboardIdleTimeout'] as string),
-        leaderElectLeaseDuration: parseDuration(flags['leaderElectLeaseDuration'] as string),
-        leaderElectRenewDeadline: parseDuration(flags['leaderElectRenewDeadline'] as string),
-        leaderElectRetryPeriod: parseDuration(flags['leaderElectRetryPeriod'] as string),
-        logLevel: (flags['logLevel'] as string | undefined) ?? (Number(flags['v']) >= 4 ? 'debug' : 'info'),
-      };
-      const log = createLogger(opts.logLevel);
-      let server: Awaited<ReturnType<typeof startApiServer>>;
+      let opts: ServerOptions;
       try {
-        server = await startApiServer(opts, log);
+        opts = toOptions(flags, bool);
       } catch (err) {
         process.stderr.write(`superkube: ${(err as Error).message}\n`);
-        process.exit(1);
+        process.exit(2);
       }
-      process.stdout.write(
-        [
-          `superkube is serving the Kubernetes API at ${server.url}`,
-          `  kubeconfig: ${server.kubeconfigPath}`,
-          `  try:        KUBECONFIG=${server.kubeconfigPath} kubectl get namespaces`,
-          '',
-        ].join('\n'),
-      );
-      // A server keeps serving through a bug in one request: log it, never die of it.
-      process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal }, 'shutting down');
-        // Whatever hangs (a stuck client, a closed log pipe), the process ends.
-        setTimeout(() => process.exit(1), 10_000).unref();
-        await server.close();
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGTERM', () => void stop('SIGTERM'));
+      await run(opts);
     });
+}
+
+/** Flag values to ServerOptions; throws on a malformed value (the caller prints it). */
+function toOptions(
+  flags: Record<string, string | string[] | boolean | undefined>,
+  bool: (v: unknown) => boolean,
+): ServerOptions {
+  const d = defaultOptions('');
+  return {
+    ...defaultOptions(flags['dataDir'] as string),
+    bindAddress: flags['bindAddress'] as string,
+    securePort: Number(flags['securePort']),
+    tlsSans: flags['tlsSan'] as string[],
+    tlsCertFile: flags['tlsCertFile'] as string | undefined,
+    tlsPrivateKeyFile: flags['tlsPrivateKeyFile'] as string | undefined,
+    storageBackend: flags['storageBackend'] as 'sqlite' | 'etcd3',
+    etcdServers: flags['etcdServers'] as string[],
+    etcdPrefix: flags['etcdPrefix'] as string,
+    etcdCaFile: flags['etcdCafile'] as string | undefined,
+    etcdCertFile: flags['etcdCertfile'] as string | undefined,
+    etcdKeyFile: flags['etcdKeyfile'] as string | undefined,
+    maxRequestsInflight: Number(flags['maxRequestsInflight']),
+    requestTimeout: parseDuration(flags['requestTimeout'] as string),
+    minRequestTimeout: Number(flags['minRequestTimeout']),
+    tokenAuthFile: flags['tokenAuthFile'] as string | undefined,
+    anonymousAuth: bool(flags['anonymousAuth']),
+    serviceAccountIssuers: (flags['serviceAccountIssuer'] as string[]).length
+      ? (flags['serviceAccountIssuer'] as string[])
+      : d.serviceAccountIssuers,
+    serviceAccountKeyFiles: flags['serviceAccountKeyFile'] as string[],
+    serviceAccountSigningKeyFile: flags['serviceAccountSigningKeyFile'] as string | undefined,
+    apiAudiences: flags['apiAudiences'] as string[],
+    serviceAccountMaxTokenExpiration: parseDuration(flags['serviceAccountMaxTokenExpiration'] as string),
+    serviceAccountExtendTokenExpiration: bool(flags['serviceAccountExtendTokenExpiration']),
+    serviceAccountJwksUri: flags['serviceAccountJwksUri'] as string | undefined,
+    externalHostname: flags['externalHostname'] as string | undefined,
+    serviceAccountIssuerDiscoveryPublic: bool(flags['serviceAccountIssuerDiscoveryPublic']),
+    dashboardIdleTimeoutSeconds: parseDuration(flags['dashboardIdleTimeout'] as string),
+    leaderElectLeaseDuration: parseDuration(flags['leaderElectLeaseDuration'] as string),
+    leaderElectRenewDeadline: parseDuration(flags['leaderElectRenewDeadline'] as string),
+    leaderElectRetryPeriod: parseDuration(flags['leaderElectRetryPeriod'] as string),
+    rootCaFile: flags['rootCaFile'] as string | undefined,
+    logLevel: (flags['logLevel'] as string | undefined) ?? (Number(flags['v']) >= 4 ? 'debug' : 'info'),
+  };
+}
+
+/** Starts the server, prints where it is, and stops it cleanly on SIGINT/SIGTERM. */
+async function run(opts: ServerOptions): Promise<void> {
+  const log = createLogger(opts.logLevel);
+  let server: Awaited<ReturnType<typeof startApiServer>>;
+  try {
+    server = await startApiServer(opts, log);
+  } catch (err) {
+    process.stderr.write(`superkube: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(
+    [
+      `superkube is serving the Kubernetes API at ${server.url}`,
+      `  kubeconfig: ${server.kubeconfigPath}`,
+      `  try:        KUBECONFIG=${server.kubeconfigPath} kubectl get namespaces`,
+      '',
+    ].join('\n'),
+  );
+  // A server keeps serving through a bug in one request: log it, never die of it.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    // Whatever hangs (a stuck client, a closed log pipe), the process ends.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -12,6 +12,12 @@ import { WorkQueue } from './work-queue.ts';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 
+/** The description upstream's root-ca-cert-publisher puts on the ConfigMap. */
+const ROOT_CA_ANNOTATIONS = {
+  'kubernetes.io/description':
+    'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
+};
+
 /** Creates `obj` unless it exists already. */
 async function createIfAbsent(create: () => Promise<unknown>): Promise<void> {
   try {
@@ -38,12 +44,20 @@ export function namespaceController(stores: Stores, caPem: string, onError: (err
         stores.serviceAccounts.create(ns, { metadata: { name: 'default' } } as ServiceAccount),
       );
     const cm = await stores.configMaps.find(ns, ROOT_CA_CONFIGMAP);
+    const desc = ROOT_CA_ANNOTATIONS['kubernetes.io/description'];
     if (!cm) {
       await createIfAbsent(() =>
-        stores.configMaps.create(ns, { metadata: { name: ROOT_CA_CONFIGMAP }, data: { 'ca.crt': caPem } } as ConfigMap),
+        stores.configMaps.create(ns, {
+          metadata: { name: ROOT_CA_CONFIGMAP, annotations: { ...ROOT_CA_ANNOTATIONS } },
+          data: { 'ca.crt': caPem },
+        } as ConfigMap),
       );
-    } else if (cm.data?.['ca.crt'] !== caPem) {
-      await stores.configMaps.guaranteedUpdate(ns, ROOT_CA_CONFIGMAP, (c) => ({ ...c, data: { 'ca.crt': caPem } }));
+    } else if (cm.data?.['ca.crt'] !== caPem || cm.metadata.annotations?.['kubernetes.io/description'] !== desc) {
+      await stores.configMaps.guaranteedUpdate(ns, ROOT_CA_CONFIGMAP, (c) => ({
+        ...c,
+        metadata: { ...c.metadata, annotations: { ...(c.metadata.annotations ?? {}), ...ROOT_CA_ANNOTATIONS } },
+        data: { 'ca.crt': caPem },
+      }));
     }
   }
 
@@ -89,7 +103,10 @@ export function namespaceController(stores: Stores, caPem: string, onError: (err
         store as never,
         {
           replace: () => {},
-          upsert: () => {},
+          // A changed kube-root-ca.crt is put back, as upstream's publisher does.
+          upsert: (o) => {
+            if (store === stores.configMaps && o.metadata.name === ROOT_CA_CONFIGMAP) queue.add(o.metadata.namespace!);
+          },
           remove: (o) => {
             if (o.metadata.name === 'default' || o.metadata.name === ROOT_CA_CONFIGMAP)
               queue.add(o.metadata.namespace!);

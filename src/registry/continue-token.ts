@@ -23,7 +23,13 @@ export function decodeContinue(token: string): ContinuePosition {
       rv?: unknown;
       start?: unknown;
     };
-    if (data.v !== 'meta.k8s.io/v1' || typeof data.rv !== 'number' || typeof data.start !== 'string' || data.rv <= 0)
+    if (
+      data.v !== 'meta.k8s.io/v1' ||
+      typeof data.rv !== 'number' ||
+      typeof data.start !== 'string' ||
+      data.rv === 0 ||
+      data.rv < -1
+    )
       throw new Error('bad');
     if (data.start.includes('..') || data.start.startsWith('/')) throw new Error('bad');
     return { revision: data.rv, startAfter: data.start.replace(/\u0000$/, '') };

@@ -13,6 +13,7 @@ import {
   notFound,
   OBJECT_MODIFIED,
   StatusError,
+  statusFailure,
   timeout,
 } from '../api/status.ts';
 import type { KeyValue, Storage, WatchEvent } from '../storage/interface.ts';
@@ -60,13 +61,18 @@ export interface WriteOptions<T = KubernetesObject> {
    * escalation prevention, which needs the requesting user). Throws StatusError to refuse.
    */
   admit?: (obj: T, old: T | undefined) => void | Promise<void>;
-  /** For updates: records managedFields of the new object given the current one (see registry/apply). */
-  managedFields?: (next: T, current: T) => T;
+  /**
+   * Records managedFields of the object to store given the current one (undefined on create), after defaulting and
+   * normalisation, so ownership is of the fields actually stored (a Secret's stringData becomes data first).
+   */
+  managedFields?: (next: T, current: T | undefined) => T;
 }
 
 /** Preconditions and dry-run of a delete. */
 export interface DeleteOpts extends WriteOptions<never> {
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** 0 deletes at once even for graceful kinds (`kubectl delete --grace-period=0 --force`). */
+  gracePeriodSeconds?: number;
 }
 
 /** One watch event as the API sends it. */
@@ -151,7 +157,12 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
 
   /** Reads one object or undefined. */
   async find(namespace: string, name: string): Promise<T | undefined> {
-    const kv = await this.storage.get(this.key(namespace, name));
+    let kv: KeyValue | undefined;
+    try {
+      kv = await this.storage.get(this.key(namespace, name));
+    } catch (err) {
+      throw toStatusError(err, this.gr, name);
+    }
     return kv ? this.decode(kv) : undefined;
   }
 
@@ -161,8 +172,11 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
       const fields = parseFieldSelector(opts.fieldSelector ?? '');
       for (const f of fields) {
         if (f.key === 'metadata.name' || f.key === 'metadata.namespace') continue;
-        if (!this.strategy.selectableFields || !this.selectableFieldNames().has(f.key))
-          throw badRequest(`field label not supported: ${f.key}`);
+        // Kinds with their own field conversion (pods, secrets, events, ...) say "not supported"; the others use the
+        // default conversion's message, as upstream.
+        if (!this.strategy.selectableFields)
+          throw badRequest(`"${f.key}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+        if (!this.selectableFieldNames().has(f.key)) throw badRequest(`field label not supported: ${f.key}`);
       }
       return { labels, fields };
     } catch (err) {
@@ -204,7 +218,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     let startAfter: string | undefined;
     if (opts.continue) {
       const pos = decodeContinue(opts.continue);
-      revision = pos.revision;
+      revision = pos.revision < 0 ? 0 : pos.revision;
       startAfter = prefix + pos.startAfter;
     } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
       const rv = parseResourceVersion(opts.resourceVersion);
@@ -234,10 +248,14 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     } catch (err) {
       if (err instanceof StatusError) throw err;
       const se = toStatusError(err, this.gr, '');
-      if (se.code === 410 && opts.continue)
-        throw gone(
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      if (se.code === 410 && opts.continue) {
+        const err = gone(
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
         );
+        // Upstream offers a token that continues at the latest revision (rv -1): an inconsistent but complete list.
+        err.status.metadata = { continue: encodeContinue(-1, decodeContinue(opts.continue).startAfter) };
+        throw err;
+      }
       throw se;
     }
     const metadata: ListMeta = { resourceVersion: String(revision) };
@@ -279,11 +297,20 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     this.checkNamespaceMatch(namespace, obj);
     this.stampNew(namespace, obj);
     const now = this.clock.now();
+    this.strategy.normalize?.(obj);
+    if (opts.managedFields) obj = opts.managedFields(obj, undefined);
     this.strategy.prepareForCreate(obj, now);
     const errs = this.strategy.validate(obj);
     if (errs.length) throw invalid(this.def.kind, this.def.group, obj.metadata.name ?? '', errs);
+    dropEmptyMetadata(obj);
     if (opts.admit) await opts.admit(obj, undefined);
-    if (this.def.namespaced && this.namespaceGate) await this.namespaceGate(namespace, obj.metadata.name ?? '');
+    if (this.def.namespaced && this.namespaceGate) {
+      try {
+        await this.namespaceGate(namespace, obj.metadata.name ?? '');
+      } catch (err) {
+        throw toStatusError(err, { group: '', resource: 'namespaces' }, namespace);
+      }
+    }
     const name = obj.metadata.name!;
     if (opts.dryRun) {
       if (await this.find(namespace, name)) throw alreadyExists(this.gr, name);
@@ -313,8 +340,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
       name,
       (current) => {
         if (wantRv && wantRv !== current.metadata.resourceVersion) throw conflict(this.gr, name, OBJECT_MODIFIED);
-        const next = structuredClone(obj);
-        return opts.managedFields ? opts.managedFields(next, current) : next;
+        return structuredClone(obj);
       },
       opts,
     );
@@ -333,13 +359,16 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.get(namespace, name);
       const revision = Number(current.metadata.resourceVersion);
-      const next = await mutate(structuredClone(current));
+      let next = await mutate(structuredClone(current));
       this.carryOverSystemFields(next, current, namespace, name);
+      this.strategy.normalize?.(next);
+      if (opts.managedFields) next = opts.managedFields(next, current);
       if (!opts.trusted) {
         this.strategy.prepareForUpdate(next, current, this.clock.now());
         const errs = this.strategy.validateUpdate(next, current);
         if (errs.length) throw invalid(this.def.kind, this.def.group, name, errs);
       }
+      dropEmptyMetadata(next);
       if (opts.admit) await opts.admit(next, current);
       if (isUnchanged(next, current)) return current;
       if (opts.dryRun) return next;
@@ -385,22 +414,29 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.get(namespace, name);
       const pre = opts.preconditions;
-      if (pre?.uid && pre.uid !== current.metadata.uid)
-        throw conflict(
-          this.gr,
+      // rest.BeforeDelete's messages name the Kind, not the resource.
+      const preconditionFailed = (why: string) =>
+        statusFailure(409, 'Conflict', `Operation cannot be fulfilled on ${this.def.kind} "${name}": ${why}`, {
           name,
-          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+          ...(this.def.group ? { group: this.def.group } : {}),
+          kind: this.def.kind,
+        });
+      if (pre?.uid && pre.uid !== current.metadata.uid)
+        throw preconditionFailed(
+          `the UID in the precondition (${pre.uid}) does not match the UID in record (${current.metadata.uid}). The object might have been deleted and then recreated`,
         );
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion)
-        throw conflict(
-          this.gr,
-          name,
-          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+        throw preconditionFailed(
+          `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${current.metadata.resourceVersion}). The object might have been modified`,
         );
       const revision = Number(current.metadata.resourceVersion);
       let marked: T | undefined;
-      if (!current.metadata.deletionTimestamp && this.strategy.beginDelete)
+      const immediate = opts.gracePeriodSeconds === 0 && !current.metadata.finalizers?.length;
+      if (immediate) marked = undefined;
+      else if (!current.metadata.deletionTimestamp && this.strategy.beginDelete)
         marked = this.strategy.beginDelete(structuredClone(current), this.clock.now());
+      // A graceful deletion already under way is not started again nor cut short.
+      else if (current.metadata.deletionTimestamp && this.strategy.beginDelete) marked = current;
       else if (
         current.metadata.deletionTimestamp &&
         (current.metadata.finalizers?.length || this.strategy.holdsDeletion?.(current))
@@ -513,8 +549,22 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     const before = ev.prevKv ? match(this.decode(ev.prevKv)) : false;
     if (now && before) return { type: 'MODIFIED', object: obj };
     if (now) return { type: 'ADDED', object: obj };
-    if (before) return { type: 'DELETED', object: obj };
+    // Leaving the filter: the object as it last matched, at this event's revision.
+    if (before) return { type: 'DELETED', object: this.decode(ev.prevKv!, ev.kv.modRevision) };
     return undefined;
+  }
+}
+
+/** Go's omitempty: empty metadata maps and lists are not serialized, so they are not stored either. */
+function dropEmptyMetadata(obj: KubernetesObject): void {
+  const m = obj.metadata as Record<string, unknown>;
+  for (const field of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
+    const v = m[field];
+    if (
+      v === null ||
+      (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== undefined && Object.keys(v).length === 0)
+    )
+      delete m[field];
   }
 }
 

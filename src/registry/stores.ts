@@ -52,8 +52,20 @@ function namespaceGate(namespaces: Store<Namespace>): (gr: { group: string; reso
   return (gr) => async (ns, name) => {
     const obj = await namespaces.find('', ns);
     if (!obj) throw notFound({ group: '', resource: 'namespaces' }, ns);
-    if (obj.metadata.deletionTimestamp || obj.status?.phase === 'Terminating')
-      throw forbidden(gr, name, `unable to create new content in namespace ${ns} because it is being terminated`);
+    if (obj.metadata.deletionTimestamp || obj.status?.phase === 'Terminating') {
+      const err = forbidden(gr, name, `unable to create new content in namespace ${ns} because it is being terminated`);
+      err.status.details = {
+        ...err.status.details,
+        causes: [
+          {
+            reason: 'NamespaceTerminating',
+            message: `namespace ${ns} is being terminated`,
+            field: 'metadata.namespace',
+          },
+        ],
+      };
+      throw err;
+    }
   };
 }
 

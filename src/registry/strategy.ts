@@ -16,6 +16,12 @@ export interface ColumnDefinition {
 
 /** Per-resource behaviour. Functions may mutate the object they are given (it is the store's private copy). */
 export interface Strategy<T extends KubernetesObject = KubernetesObject> {
+  /**
+   * Decode-time conversion and defaulting (upstream does it while decoding, before field ownership is recorded),
+   * e.g. a Secret's stringData merged into data. Changes made later, in prepareForCreate/Update, are not attributed
+   * to the writer's field manager, as admission's changes are not upstream.
+   */
+  normalize?(obj: T): void;
   /** Defaults and normalisation before a create is validated (e.g. Secret type Opaque, status reset). */
   prepareForCreate(obj: T, now: Date): void;
   /** Field errors of a new object (metadata included). Empty means valid. */

@@ -139,6 +139,8 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
   try {
     const { ca } = await ensureKeyMaterial(paths, servingNames(opts.tlsSans));
     checkFormat(paths);
+    // What clients are told to trust: with shared key material (several replicas), the CA that signed it.
+    const rootCaPem = opts.rootCaFile ? readFileSync(opts.rootCaFile, 'utf8') : ca.certPem;
     if (opts.storageBackend === 'sqlite') cleanups.push(lockDataDir(paths));
 
     // Storage and stores.
@@ -315,10 +317,10 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       onStartedLeading: () => {
         log.info({}, 'became the controller leader');
         controllers = [
-          namespaceController(stores, ca.certPem, onControllerError),
+          namespaceController(stores, rootCaPem, onControllerError),
           nodeController(stores, clock, recorder, onControllerError),
           aggregationController(stores, onControllerError),
-          tokensController(stores, keys.signingKey!, ca.certPem, onControllerError),
+          tokensController(stores, keys.signingKey!, rootCaPem, onControllerError),
         ];
       },
       onStoppedLeading: () => {
@@ -417,14 +419,14 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       log.error({ error: (err as Error).message }, 'OIDC discovery endpoints not installed');
     }
 
-    if (adminToken) writeFileAtomic(paths.kubeconfig, kubeconfigYaml(url, ca.certPem, adminToken), 0o600);
+    if (adminToken) writeFileAtomic(paths.kubeconfig, kubeconfigYaml(url, rootCaPem, adminToken), 0o600);
 
     return {
       url,
       port: server.address.port,
       kubeconfigPath: paths.kubeconfig,
       adminToken: adminToken ?? '',
-      caPem: ca.certPem,
+      caPem: rootCaPem,
       stores,
       handler,
       close: cleanup,

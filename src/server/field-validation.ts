@@ -171,3 +171,25 @@ export function enforceFieldValidation(
     `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(', ')}`,
   );
 }
+
+/**
+ * Drops the fields `schema` does not know, as decoding into Kubernetes' typed structs does (Warn and Ignore store
+ * the object without them). Returns `obj`, changed in place.
+ */
+export function pruneUnknownFields<T>(obj: T, schema: FieldSchema | undefined): T {
+  const prune = (value: unknown, s: FieldSchema | undefined): void => {
+    if (!s || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) prune(item, s.items);
+      return;
+    }
+    const rec = value as Record<string, unknown>;
+    for (const key of Object.keys(rec)) {
+      const child = childSchema(s, key);
+      if (!child.known || key.startsWith('$')) delete rec[key];
+      else prune(rec[key], child.schema);
+    }
+  };
+  prune(obj, schema);
+  return obj;
+}

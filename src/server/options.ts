@@ -40,6 +40,8 @@ export interface ServerOptions {
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
   leaderElectRetryPeriod: number;
+  /** The CA bundle clients are given (kubeconfig, kube-root-ca.crt, token secrets); default the data dir's CA. */
+  rootCaFile?: string;
 }
 
 /** Defaults for every option but the data directory. */

@@ -27,9 +27,10 @@ function mergeStringData(secret: Secret): void {
 }
 
 export const secretStrategy: Strategy<Secret> = {
-  prepareForCreate: mergeStringData,
+  normalize: mergeStringData,
+  prepareForCreate() {},
   validate: (s) => validateSecret(s),
-  prepareForUpdate: mergeStringData,
+  prepareForUpdate() {},
   validateUpdate: (s, old) => validateSecretUpdate(s, old),
   columns: [
     NAME_COLUMN,

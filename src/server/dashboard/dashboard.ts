@@ -18,8 +18,8 @@
  */
 import { unauthorized } from '../../api/status.ts';
 import type { UserInfo } from '../../auth/user.ts';
-import type { Storage } from '../../storage/interface.ts';
 import { isStorageError } from '../../storage/errors.ts';
+import type { Storage } from '../../storage/interface.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ApiRequest, ApiResponse } from '../http.ts';
 import type { Logger } from '../logger.ts';

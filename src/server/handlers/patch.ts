@@ -11,6 +11,7 @@ import type { JsonObject, JsonValue } from '../../registry/patch/json-value.ts';
 import { applyMergePatch } from '../../registry/patch/merge-patch.ts';
 import { patchWithStrategicMerge } from '../../registry/patch/strategic-merge.ts';
 import type { Clock } from '../../util/clock.ts';
+import { pruneUnknownFields } from '../field-validation.ts';
 import type { ApiRequest } from '../http.ts';
 import { header } from '../http.ts';
 import { checkFields, type PatchApplier } from './rest.ts';
@@ -75,13 +76,14 @@ export function patchApplier(clock: Clock): PatchApplier {
           force,
           now,
         );
-        const created = await store.create(namespace, obj, { dryRun, admit });
+        const created = await store.create(namespace, pruneUnknownFields(obj, served.schema), { dryRun, admit });
         return { status: 201, object: created };
       }
       const updated = await store.guaranteedUpdate(
         namespace,
         name,
-        (current) => applyObject<KubernetesObject>(current, applied, manager, force, now),
+        (current) =>
+          pruneUnknownFields(applyObject<KubernetesObject>(current, applied, manager, force, now), served.schema),
         { dryRun, admit },
       );
       return { status: 200, object: updated };
@@ -102,9 +104,9 @@ export function patchApplier(clock: Clock): PatchApplier {
         const obj = next as unknown as KubernetesObject;
         if (obj.metadata?.resourceVersion && obj.metadata.resourceVersion !== current.metadata.resourceVersion)
           throw conflict(store.gr, name, OBJECT_MODIFIED);
-        return updateManagedFields(current, obj, manager, 'Update', now);
+        return pruneUnknownFields(obj, served.schema);
       },
-      { dryRun, admit },
+      { dryRun, admit, managedFields: (next, current) => updateManagedFields(current, next, manager, 'Update', now) },
     );
     return { status: 200, object: updated };
   };

@@ -16,7 +16,7 @@ import { apiVersionOf } from '../../registry/resource.ts';
 import type { ListOptions, Store } from '../../registry/store.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ApiResources, ServedResource } from '../api-resources.ts';
-import { enforceFieldValidation, fieldProblems, fieldValidationOf } from '../field-validation.ts';
+import { enforceFieldValidation, fieldProblems, fieldValidationOf, pruneUnknownFields } from '../field-validation.ts';
 import type { ApiRequest, ApiResponse, Handler } from '../http.ts';
 import { header } from '../http.ts';
 import { chooseOutput, decodeBody, type OutputChoice } from '../negotiation.ts';
@@ -128,7 +128,7 @@ async function readObject(req: ApiRequest, served: ServedResource): Promise<Kube
   const contentType = header(req, 'content-type');
   const body = decodeBody(raw, contentType, served.def.kind);
   checkFields(req, served, raw, (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase());
-  return body as unknown as KubernetesObject;
+  return pruneUnknownFields(body as unknown as KubernetesObject, served.schema);
 }
 
 /** Enforces ?fieldValidation on a JSON or YAML body (protobuf decoding drops unknown fields, as upstream). */
@@ -195,8 +195,12 @@ async function storedVerb(
       const dryRun = parseDryRun(q.getAll('dryRun'));
       const obj = await readObject(req, served);
       checkKind(served, obj, (k) => deps.resources.hasKind(k));
-      const managed = updateManagedFields(undefined, obj, fieldManagerOf(req), 'Update', now);
-      const created = await store.create(ns, managed, { dryRun, admit: admission(served, req) });
+      const manager = fieldManagerOf(req);
+      const created = await store.create(ns, obj, {
+        dryRun,
+        admit: admission(served, req),
+        managedFields: (next, current) => updateManagedFields(current, next, manager, 'Update', now),
+      });
       return objectResponse(201, render(store, created, output, now), output.format);
     }
     case 'update': {
@@ -230,7 +234,12 @@ async function storedVerb(
     case 'delete': {
       const opts = await deleteOptions(req);
       const dryRun = parseDryRun([...q.getAll('dryRun'), ...(opts.dryRun ?? [])]);
-      const { object, deleted } = await store.delete(ns, info.name, { dryRun, preconditions: opts.preconditions });
+      const grace = q.get('gracePeriodSeconds');
+      const { object, deleted } = await store.delete(ns, info.name, {
+        dryRun,
+        preconditions: opts.preconditions,
+        gracePeriodSeconds: grace !== null ? Number(grace) : opts.gracePeriodSeconds,
+      });
       if (!deleted) return objectResponse(200, render(store, object, output, now), output.format);
       return objectResponse(
         200,
@@ -279,7 +288,21 @@ async function watchResponse(
   const timeoutSeconds = timeoutParam ? Number(timeoutParam) : deps.minRequestTimeoutSeconds * (1 + Math.random());
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw badRequest('timeoutSeconds: Invalid value');
   const opts = listOptions(q);
-  const watch = await store.watch(ns, opts);
+  let watch: Awaited<ReturnType<typeof store.watch>>;
+  try {
+    watch = await store.watch(ns, opts);
+  } catch (err) {
+    // Upstream answers a watch from a compacted revision with 200 and one ERROR event carrying the 410 Status.
+    if (err instanceof StatusError && err.code === 410)
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private' },
+        stream: (async function* () {
+          yield `${JSON.stringify({ type: 'ERROR', object: err.status })}\n`;
+        })(),
+      };
+    throw err;
+  }
   const allowBookmarks = q.get('allowWatchBookmarks') === 'true';
   const apiVersion = apiVersionOf(store.def);
   const stream = watchStream(watch, {

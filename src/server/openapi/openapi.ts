@@ -7,7 +7,7 @@
  * v2 is served as an empty protobuf document: kubectl 1.27/1.28 only need it to answer 200, and newer ones use v3.
  */
 import { createHash } from 'node:crypto';
-import { mergeKeysFor, type FieldMeta } from '../../registry/patch/schema.ts';
+import { type FieldMeta, mergeKeysFor } from '../../registry/patch/schema.ts';
 import type { ApiResources } from '../api-resources.ts';
 import { VERSION_INFO } from '../routes/version.ts';
 import { AUTH_COMPONENTS } from './definitions-auth.ts';

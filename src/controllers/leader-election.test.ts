@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Lease } from '../api/coordination-v1.ts';
+import type { Namespace } from '../api/core-v1.ts';
+import { createStores, type Stores } from '../registry/stores.ts';
+import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { FakeClock } from '../util/clock.ts';
+import { runLeaderElection } from './leader-election.ts';
+
+/** Polls `check` until it holds; the deadline only bounds a broken run, it is not asserted. */
+async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+interface Elector {
+  id: string;
+  log: string[];
+  election: ReturnType<typeof runLeaderElection>;
+}
+
+describe('leader election', () => {
+  let storage: SqliteStorage;
+  let stores: Stores;
+  let clock: FakeClock;
+  const errors: unknown[] = [];
+
+  before(async () => {
+    storage = openSqliteStorage({ path: ':memory:', compactInterval: 0 });
+    clock = new FakeClock(Date.UTC(2026, 0, 1));
+    stores = createStores(storage, clock);
+    await stores.namespaces.create('', { metadata: { name: 'kube-system' } } as Namespace);
+  });
+  after(async () => {
+    await storage.close();
+  });
+
+  function elector(id: string, lease: string): Elector {
+    const log: string[] = [];
+    const election = runLeaderElection(stores.leases, clock, {
+      namespace: 'kube-system',
+      name: lease,
+      identity: id,
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 10,
+      onStartedLeading: () => log.push('started'),
+      onStoppedLeading: () => log.push('stopped'),
+      onError: (err) => errors.push(err),
+    });
+    return { id, log, election };
+  }
+
+  it('of two electors on one lease exactly one leads; the other takes over when it stops', async () => {
+    const a = elector('replica-a', 'controllers');
+    const b = elector('replica-b', 'controllers');
+    try {
+      await eventually(() => a.election.isLeader() || b.election.isLeader(), 'a leader');
+      // Many retry periods later there is still exactly one leader (the lease is held and not expired).
+      for (let i = 0; i < 30; i++) {
+        assert.equal(Number(a.election.isLeader()) + Number(b.election.isLeader()), 1, `one leader, round ${i}`);
+        await sleep(5);
+      }
+      const [leader, follower] = a.election.isLeader() ? [a, b] : [b, a];
+      const lease = (await stores.leases.get('kube-system', 'controllers')) as Lease;
+      assert.equal(lease.spec?.holderIdentity, leader.id);
+      assert.equal(lease.spec?.leaseDurationSeconds, 15);
+      assert.equal(lease.spec?.leaseTransitions, 0);
+      assert.match(lease.spec?.renewTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/, 'MicroTime');
+      assert.deepEqual(follower.log, []);
+
+      await leader.election.stop();
+      assert.deepEqual(leader.log, ['started', 'stopped']);
+      assert.equal(leader.election.isLeader(), false);
+      // The leader gave the lease up: the follower takes it without waiting out the lease duration (the clock
+      // does not move).
+      await eventually(() => follower.election.isLeader(), 'the follower to take over');
+      assert.deepEqual(follower.log, ['started']);
+      const taken = (await stores.leases.get('kube-system', 'controllers')) as Lease;
+      assert.equal(taken.spec?.holderIdentity, follower.id);
+      assert.equal(taken.spec?.leaseTransitions, 1);
+    } finally {
+      await a.election.stop();
+      await b.election.stop();
+    }
+  });
+
+  it('a lease held by a replica that stopped renewing is taken once it expires', async () => {
+    const renewed = new Date(clock.now().getTime()).toISOString().replace('Z', '000Z');
+    await stores.leases.create('kube-system', {
+      metadata: { name: 'ghosted' },
+      spec: {
+        holderIdentity: 'crashed-replica',
+        leaseDurationSeconds: 15,
+        renewTime: renewed,
+        acquireTime: renewed,
+        leaseTransitions: 3,
+      },
+    } as Lease);
+    const c = elector('replica-c', 'ghosted');
+    try {
+      // Still valid: many retries, no leadership.
+      for (let i = 0; i < 20; i++) {
+        assert.equal(c.election.isLeader(), false);
+        await sleep(5);
+      }
+      clock.advance(16_000);
+      await eventually(() => c.election.isLeader(), 'the takeover after expiry');
+      const lease = (await stores.leases.get('kube-system', 'ghosted')) as Lease;
+      assert.equal(lease.spec?.holderIdentity, 'replica-c');
+      assert.equal(lease.spec?.leaseTransitions, 4);
+    } finally {
+      await c.election.stop();
+    }
+  });
+
+  it('reports no errors', () => {
+    assert.deepEqual(errors, []);
+  });
+});
