@@ -47,6 +47,17 @@ function secondsLeft(text: string): number {
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3]);
 }
 
+/** A GET with the session cookie `session` and the dashboard's header, as the dashboard makes its requests. */
+function getWithSession(server: TestServer, session: string, path: string) {
+  return rawRequest(server, 'GET', path, { headers: { cookie: `sk_session=${session}`, ...H } });
+}
+
+/** The page threw nothing and logged no console error but the expected ones. */
+function assertNoPageErrors(b: BrowserSession): void {
+  assert.deepEqual(b.pageErrors, []);
+  assert.deepEqual(unexpectedConsoleErrors(b.consoleErrors), []);
+}
+
 async function nav(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name, exact: true }).click();
 }
@@ -180,8 +191,7 @@ describe('dashboard', () => {
       await textMatching(b.page.getByTestId('login-message'), /^You have logged out\.$/);
       const afterLogout = await rawRequest(server, 'GET', '/api/v1/namespaces', { headers: { ...cookie, ...H } });
       assert.equal(afterLogout.status, 401);
-      assert.deepEqual(b.pageErrors, []);
-      assert.deepEqual(unexpectedConsoleErrors(b.consoleErrors), []);
+      assertNoPageErrors(b);
     } finally {
       await b.close();
     }
@@ -244,8 +254,7 @@ describe('dashboard', () => {
       const rules = await textMatching(b.page.getByTestId('rules'), /pods/);
       assert.match(rules, /get, list, watch/);
       await screenshot(b.page, 'rules');
-      assert.deepEqual(b.pageErrors, []);
-      assert.deepEqual(unexpectedConsoleErrors(b.consoleErrors), []);
+      assertNoPageErrors(b);
     } finally {
       await b.close();
     }
@@ -288,8 +297,7 @@ describe('dashboard', () => {
         body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }),
       });
       assert.equal(JSON.parse(review.body).status.userInfo.username, 'system:serviceaccount:team:viewer');
-      assert.deepEqual(b.pageErrors, []);
-      assert.deepEqual(unexpectedConsoleErrors(b.consoleErrors), []);
+      assertNoPageErrors(b);
     } finally {
       await b.close();
     }
@@ -310,12 +318,9 @@ describe('dashboard', () => {
         'The server no longer accepts the token of this session (it was revoked, or its service account or bound object was deleted). Log in with a new token.',
       );
       await screenshot(b.page, 'login-after-revocation');
-      const old = await rawRequest(server, 'GET', '/api/v1/namespaces/team/pods', {
-        headers: { cookie: `sk_session=${c.value}`, ...H },
-      });
+      const old = await getWithSession(server, c.value, '/api/v1/namespaces/team/pods');
       assert.equal(old.status, 401);
-      assert.deepEqual(b.pageErrors, []);
-      assert.deepEqual(unexpectedConsoleErrors(b.consoleErrors), []);
+      assertNoPageErrors(b);
     } finally {
       await b.close();
     }
@@ -343,12 +348,9 @@ describe('dashboard', () => {
       assert.ok(msg.startsWith('Your token expired at '), msg);
       assert.ok(msg.includes(`(${utc} UTC)`), `${msg} names ${utc}`);
       await screenshot(b.page, 'login-after-expiry');
-      const old = await rawRequest(server, 'GET', '/api/v1/namespaces/team/pods', {
-        headers: { cookie: `sk_session=${c.value}`, ...H },
-      });
+      const old = await getWithSession(server, c.value, '/api/v1/namespaces/team/pods');
       assert.equal(old.status, 401);
-      assert.deepEqual(b.pageErrors, []);
-      assert.deepEqual(unexpectedConsoleErrors(b.consoleErrors), []);
+      assertNoPageErrors(b);
     } finally {
       await b.close();
     }

@@ -306,7 +306,8 @@ describe('two superkube replicas on a three-member etcd cluster', () => {
       results.push({ replica: r.name, what: `create ${name}`, ...created });
       const got = await jsonRequest(r, 'GET', `/api/v1/namespaces/default/configmaps/${name}`, { token: r.adminToken });
       // After a create that failed, not finding the object is the right answer, not a failure of its own.
-      if (!(created.status >= 300 && got.status === 404)) results.push({ replica: r.name, what: `get ${name}`, ...got });
+      if (!(created.status >= 300 && got.status === 404))
+        results.push({ replica: r.name, what: `get ${name}`, ...got });
       const listed = await jsonRequest(r, 'GET', '/api/v1/namespaces/default/configmaps', { token: r.adminToken });
       results.push({ replica: r.name, what: 'list', ...listed });
     }

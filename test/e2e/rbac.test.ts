@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { eventually, Kubectl, rawRequest, startServer, type TestServer } from './harness.ts';
+import { whoamiRows } from './kubectl-output.ts';
 
 const VERSIONS = ['1.27', '1.32'] as const;
 const TESTDATA = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
@@ -68,19 +69,6 @@ function aggregate(roles: ClusterRole[]): Map<string, PolicyRule[]> {
     }
   }
   return rules;
-}
-
-/** `kubectl auth whoami` table rows as attribute -> value. */
-function whoamiRows(stdout: string): Map<string, string> {
-  const lines = stdout.trimEnd().split('\n');
-  assert.match(lines[0]!, /^ATTRIBUTE\s+VALUE$/);
-  const rows = new Map<string, string>();
-  for (const line of lines.slice(1)) {
-    const m = /^(.+?)\s{2,}(\S.*)$/.exec(line);
-    assert.ok(m, `unexpected whoami line ${JSON.stringify(line)}`);
-    rows.set(m[1]!, m[2]!);
-  }
-  return rows;
 }
 
 /** `auth can-i --list` rows split into their four columns. */
@@ -263,48 +251,24 @@ for (const v of VERSIONS) {
     });
 
     describe('privilege escalation', () => {
+      /** The arguments of `kubectl create rolebinding <name> -n esc <roleRef> --serviceaccount=esc:<sa>`. */
+      function rolebinding(name: string, roleRef: string, sa: string): string[] {
+        return ['create', 'rolebinding', name, '-n', 'esc', roleRef, `--serviceaccount=esc:${sa}`];
+      }
+      /** The arguments of `kubectl create role <name> -n esc --verb=<verbs> --resource=<resource>`. */
+      function role(name: string, verbs: string, resource: string): string[] {
+        return ['create', 'role', name, '-n', 'esc', `--verb=${verbs}`, `--resource=${resource}`];
+      }
       let binderToken = '';
       let rolerToken = '';
       before(async () => {
         await k.ok(['create', 'namespace', 'esc']);
         await k.ok(['create', 'serviceaccount', 'binder', '-n', 'esc']);
         await k.ok(['create', 'serviceaccount', 'roler', '-n', 'esc']);
-        await k.ok([
-          'create',
-          'role',
-          'rb-creator',
-          '-n',
-          'esc',
-          '--verb=create',
-          '--resource=rolebindings.rbac.authorization.k8s.io',
-        ]);
-        await k.ok([
-          'create',
-          'rolebinding',
-          'binder-can',
-          '-n',
-          'esc',
-          '--role=rb-creator',
-          '--serviceaccount=esc:binder',
-        ]);
-        await k.ok([
-          'create',
-          'role',
-          'role-creator',
-          '-n',
-          'esc',
-          '--verb=create',
-          '--resource=roles.rbac.authorization.k8s.io',
-        ]);
-        await k.ok([
-          'create',
-          'rolebinding',
-          'roler-can',
-          '-n',
-          'esc',
-          '--role=role-creator',
-          '--serviceaccount=esc:roler',
-        ]);
+        await k.ok(role('rb-creator', 'create', 'rolebindings.rbac.authorization.k8s.io'));
+        await k.ok(rolebinding('binder-can', '--role=rb-creator', 'binder'));
+        await k.ok(role('role-creator', 'create', 'roles.rbac.authorization.k8s.io'));
+        await k.ok(rolebinding('roler-can', '--role=role-creator', 'roler'));
         binderToken = await tokenOf('esc', 'binder');
         rolerToken = await tokenOf('esc', 'roler');
         await eventually(
@@ -315,15 +279,7 @@ for (const v of VERSIONS) {
       });
 
       it('a rolebinding creator cannot bind cluster-admin to itself', async () => {
-        const r = await as(binderToken, [
-          'create',
-          'rolebinding',
-          'self-admin',
-          '-n',
-          'esc',
-          '--clusterrole=cluster-admin',
-          '--serviceaccount=esc:binder',
-        ]);
+        const r = await as(binderToken, rolebinding('self-admin', '--clusterrole=cluster-admin', 'binder'));
         assert.equal(r.code, 1);
         assert.equal(r.stdout, '');
         assert.equal(
@@ -334,15 +290,7 @@ for (const v of VERSIONS) {
       });
 
       it('a rolebinding creator cannot bind admin to itself; the refusal lists the missing rules, sorted', async () => {
-        const r = await as(binderToken, [
-          'create',
-          'rolebinding',
-          'self-ns-admin',
-          '-n',
-          'esc',
-          '--clusterrole=admin',
-          '--serviceaccount=esc:binder',
-        ]);
+        const r = await as(binderToken, rolebinding('self-ns-admin', '--clusterrole=admin', 'binder'));
         assert.equal(r.code, 1);
         const lines = r.stderr.trimEnd().split('\n');
         assert.equal(
@@ -367,29 +315,13 @@ for (const v of VERSIONS) {
 
       it('a rolebinding creator may bind a role whose rules it holds', async () => {
         await k.ok(['create', 'serviceaccount', 'helper', '-n', 'esc']);
-        const r = await as(binderToken, [
-          'create',
-          'rolebinding',
-          'helper-rb',
-          '-n',
-          'esc',
-          '--role=rb-creator',
-          '--serviceaccount=esc:helper',
-        ]);
+        const r = await as(binderToken, rolebinding('helper-rb', '--role=rb-creator', 'helper'));
         assert.equal(r.stderr, '');
         assert.equal(r.stdout, 'rolebinding.rbac.authorization.k8s.io/helper-rb created\n');
       });
 
       it('a role creator cannot create a role with rules it does not hold', async () => {
-        const r = await as(rolerToken, [
-          'create',
-          'role',
-          'sneaky',
-          '-n',
-          'esc',
-          '--verb=get,list',
-          '--resource=secrets',
-        ]);
+        const r = await as(rolerToken, role('sneaky', 'get,list', 'secrets'));
         assert.equal(r.code, 1);
         assert.equal(r.stdout, '');
         assert.equal(
@@ -397,34 +329,18 @@ for (const v of VERSIONS) {
           `Error from server (Forbidden): roles.rbac.authorization.k8s.io "sneaky" is forbidden: user "system:serviceaccount:esc:roler" (groups=${SA_GROUPS('esc')}) is attempting to grant RBAC permissions not currently held:\n` +
             '{APIGroups:[""], Resources:["secrets"], Verbs:["get" "list"]}\n',
         );
-        const ok = await as(rolerToken, [
-          'create',
-          'role',
-          'same-as-mine',
-          '-n',
-          'esc',
-          '--verb=create',
-          '--resource=roles.rbac.authorization.k8s.io',
-        ]);
+        const ok = await as(rolerToken, role('same-as-mine', 'create', 'roles.rbac.authorization.k8s.io'));
         assert.equal(ok.stderr, '');
         assert.equal(ok.stdout, 'role.rbac.authorization.k8s.io/same-as-mine created\n');
       });
 
       it('system:masters can do both', async () => {
         assert.equal(
-          await k.ok(['create', 'role', 'sneaky', '-n', 'esc', '--verb=get,list', '--resource=secrets']),
+          await k.ok(role('sneaky', 'get,list', 'secrets')),
           'role.rbac.authorization.k8s.io/sneaky created\n',
         );
         assert.equal(
-          await k.ok([
-            'create',
-            'rolebinding',
-            'self-admin',
-            '-n',
-            'esc',
-            '--clusterrole=cluster-admin',
-            '--serviceaccount=esc:binder',
-          ]),
+          await k.ok(rolebinding('self-admin', '--clusterrole=cluster-admin', 'binder')),
           'rolebinding.rbac.authorization.k8s.io/self-admin created\n',
         );
         // Holding cluster-admin in esc now, the binder may hand out admin there.
@@ -433,15 +349,7 @@ for (const v of VERSIONS) {
           10_000,
           'cluster-admin in esc',
         );
-        const r = await as(binderToken, [
-          'create',
-          'rolebinding',
-          'self-ns-admin',
-          '-n',
-          'esc',
-          '--clusterrole=admin',
-          '--serviceaccount=esc:binder',
-        ]);
+        const r = await as(binderToken, rolebinding('self-ns-admin', '--clusterrole=admin', 'binder'));
         assert.equal(r.stderr, '');
         assert.equal(r.stdout, 'rolebinding.rbac.authorization.k8s.io/self-ns-admin created\n');
       });

@@ -8,6 +8,7 @@ import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually, Kubectl, rawRequest, startServer, type TestServer } from './harness.ts';
+import { whoamiRows } from './kubectl-output.ts';
 
 const VERSIONS = ['1.27', '1.32'] as const;
 const SSR_BODY = '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}';
@@ -17,19 +18,6 @@ const ALICE = `alice/${suffix}+tok==`;
 const BOB = `bob-${suffix}-broken`;
 const CAROL = `carol-${suffix}-renamed`;
 const DAVE = `dave-${suffix}-quoted`;
-
-/** `kubectl auth whoami` table rows as attribute -> value. */
-function whoamiRows(stdout: string): Map<string, string> {
-  const lines = stdout.trimEnd().split('\n');
-  assert.match(lines[0]!, /^ATTRIBUTE\s+VALUE$/);
-  const rows = new Map<string, string>();
-  for (const line of lines.slice(1)) {
-    const m = /^(.+?)\s{2,}(\S.*)$/.exec(line);
-    assert.ok(m, `unexpected whoami line ${JSON.stringify(line)}`);
-    rows.set(m[1]!, m[2]!);
-  }
-  return rows;
-}
 
 /** The server's structured log lines. */
 function logLines(server: TestServer): Record<string, unknown>[] {

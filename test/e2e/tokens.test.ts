@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, customFetch, type FetchImplementation, jwtVerify } from 'jose';
 import { eventually, Kubectl, rawRequest, startServer, type TestServer } from './harness.ts';
+import { whoamiRows } from './kubectl-output.ts';
 
 const ISSUER = 'https://kubernetes.default.svc';
 const VERSIONS = ['1.27', '1.32'] as const;
@@ -60,17 +61,9 @@ function signatureValid(token: string, pub: KeyObject): boolean {
   return createVerify('RSA-SHA256').update(`${h}.${p}`).verify(pub, Buffer.from(s, 'base64url'));
 }
 
-/** `kubectl auth whoami` table rows as attribute -> value. */
-function whoamiRows(stdout: string): Map<string, string> {
-  const lines = stdout.trimEnd().split('\n');
-  assert.match(lines[0]!, /^ATTRIBUTE\s+VALUE$/);
-  const rows = new Map<string, string>();
-  for (const line of lines.slice(1)) {
-    const m = /^(.+?)\s{2,}(\S.*)$/.exec(line);
-    assert.ok(m, `unexpected whoami line ${JSON.stringify(line)}`);
-    rows.set(m[1]!, m[2]!);
-  }
-  return rows;
+/** The arguments of `kubectl create token default --bound-object-kind Pod --bound-object-name <pod>`. */
+function createTokenBoundToPod(pod: string): string[] {
+  return ['create', 'token', 'default', '--bound-object-kind', 'Pod', '--bound-object-name', pod];
 }
 
 /** Status of a SelfSubjectReview made with `token` (201 while the token is good, 401 once it is not). */
@@ -143,6 +136,20 @@ describe('issue 4: service-account tokens with kubectl 1.27 and 1.32', () => {
 
   for (const v of VERSIONS) {
     describe(`kubectl ${v}`, () => {
+      /**
+       * Decodes a token kubectl printed (and records it as used), asserting the layout every issued token shares: the
+       * JWT shape, the RS256 header naming sa.pub's key id, compact sorted claims, and the claim names.
+       */
+      const decodeIssuedToken = (token: string): DecodedJwt => {
+        assert.match(token, JWT_SHAPE);
+        usedTokens.push(token);
+        const jwt = decodeJwt(token);
+        assert.equal(jwt.headerText, `{"alg":"RS256","kid":"${kidOf(pub)}"}`);
+        assert.equal(jwt.payloadText, canonicalJson(jwt.payload));
+        assert.deepEqual(Object.keys(jwt.payload), ['aud', 'exp', 'iat', 'iss', 'jti', 'kubernetes.io', 'nbf', 'sub']);
+        return jwt;
+      };
+
       it('create token default: a bare JWT on stdout in upstream layout, signed by sa.key', async () => {
         const r = await k[v]!.run(['create', 'token', 'default']);
         assert.equal(r.stderr, '');
@@ -186,12 +193,7 @@ describe('issue 4: service-account tokens with kubectl 1.27 and 1.32', () => {
 
       it('create token default --duration 10m --audience a', async () => {
         const token = await k[v]!.ok(['create', 'token', 'default', '--duration', '10m', '--audience', 'a']);
-        assert.match(token, JWT_SHAPE);
-        usedTokens.push(token);
-        const jwt = decodeJwt(token);
-        assert.equal(jwt.headerText, `{"alg":"RS256","kid":"${kidOf(pub)}"}`);
-        assert.equal(jwt.payloadText, canonicalJson(jwt.payload));
-        assert.deepEqual(Object.keys(jwt.payload), ['aud', 'exp', 'iat', 'iss', 'jti', 'kubernetes.io', 'nbf', 'sub']);
+        const jwt = decodeIssuedToken(token);
         assert.deepEqual(jwt.payload['aud'], ['a']);
         assert.equal((jwt.payload['exp'] as number) - (jwt.payload['iat'] as number), 600);
         assert.ok(signatureValid(token, pub));
@@ -202,21 +204,8 @@ describe('issue 4: service-account tokens with kubectl 1.27 and 1.32', () => {
           metadata: { uid: string };
           spec: { nodeName?: string };
         };
-        const token = await k[v]!.ok([
-          'create',
-          'token',
-          'default',
-          '--bound-object-kind',
-          'Pod',
-          '--bound-object-name',
-          'p',
-        ]);
-        assert.match(token, JWT_SHAPE);
-        usedTokens.push(token);
-        const jwt = decodeJwt(token);
-        assert.equal(jwt.headerText, `{"alg":"RS256","kid":"${kidOf(pub)}"}`);
-        assert.equal(jwt.payloadText, canonicalJson(jwt.payload));
-        assert.deepEqual(Object.keys(jwt.payload), ['aud', 'exp', 'iat', 'iss', 'jti', 'kubernetes.io', 'nbf', 'sub']);
+        const token = await k[v]!.ok(createTokenBoundToPod('p'));
+        const jwt = decodeIssuedToken(token);
         const kio = jwt.payload['kubernetes.io'] as Record<string, unknown>;
         assert.equal(kio['namespace'], 'default');
         assert.deepEqual(kio['serviceaccount'], { name: 'default', uid: defaultSaUid });
@@ -306,15 +295,7 @@ describe('issue 4: service-account tokens with kubectl 1.27 and 1.32', () => {
       it('deleting the bound pod (gone from the store) revokes the token', async () => {
         const pod = `bound-${v.replace('.', '')}`;
         await k[v]!.ok(['run', pod, '--image=nginx', '--restart=Never']);
-        const token = await k[v]!.ok([
-          'create',
-          'token',
-          'default',
-          '--bound-object-kind',
-          'Pod',
-          '--bound-object-name',
-          pod,
-        ]);
+        const token = await k[v]!.ok(createTokenBoundToPod(pod));
         usedTokens.push(token);
         assert.equal(await reviewStatus(server, token), 201);
         await k[v]!.ok(['delete', 'pod', pod, '--wait=true']);
