@@ -99,6 +99,8 @@ export interface StoreHooks<T> {
 }
 
 const DEFAULT_UNCONDITIONAL_RETRIES = 16;
+/** Serialized objects remembered per store for getJson (oldest evicted first). */
+const SERIALIZED_CACHE_SIZE = 1024;
 
 /** The generic store of one resource. */
 export class Store<T extends KubernetesObject = KubernetesObject> {
@@ -154,6 +156,29 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     if (!kv) throw this.notFound(name);
     return this.decode(kv);
   }
+
+  /**
+   * Reads one object as the JSON the API returns. The serialization of each key's latest revision is remembered, so
+   * repeated reads of an unchanged object (clients polling it) skip decoding and re-encoding.
+   */
+  async getJson(namespace: string, name: string): Promise<string> {
+    const key = this.key(namespace, name);
+    let kv: KeyValue | undefined;
+    try {
+      kv = await this.storage.get(key);
+    } catch (err) {
+      throw toStatusError(err, this.gr, name);
+    }
+    if (!kv) throw this.notFound(name);
+    const hit = this.serialized.get(key);
+    if (hit && hit.revision === kv.modRevision) return hit.json;
+    const json = JSON.stringify(this.decode(kv));
+    if (this.serialized.size >= SERIALIZED_CACHE_SIZE) this.serialized.delete(this.serialized.keys().next().value!);
+    this.serialized.set(key, { revision: kv.modRevision, json });
+    return json;
+  }
+
+  private readonly serialized = new Map<string, { revision: number; json: string }>();
 
   /** Reads one object or undefined. */
   async find(namespace: string, name: string): Promise<T | undefined> {

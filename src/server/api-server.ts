@@ -261,7 +261,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     const resources = new ApiResources();
     registerResources(resources, stores, {
       tokenRequest: async (req, body, ns, name) => {
-        const sa = await stores.serviceAccounts.find(ns, name);
+        const sa = await getter.getServiceAccount(ns, name);
         const result = await createTokenRequest(
           { namespace: ns, name, body, serviceAccount: sa as ServiceAccount | undefined, objects: getter },
           {

@@ -169,6 +169,12 @@ async function storedVerb(
   const now = deps.clock.now();
   switch (info.verb) {
     case 'get': {
+      if (output.format === 'json' && !output.table && !output.partial)
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: await store.getJson(ns, info.name),
+        };
       const obj = await store.get(ns, info.name);
       return objectResponse(200, render(store, obj, output, now), output.format);
     }
