@@ -113,6 +113,8 @@ export function namespaceController(stores: Stores, caPem: string, onError: (err
           },
         },
         onError,
+        // Namespaces are reconciled on their own list; these only react to later changes.
+        { changesOnly: true },
       ),
     ),
   ];

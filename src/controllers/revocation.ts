@@ -17,6 +17,7 @@ export function flushOnDeletes(
       store,
       { replace: () => flush(), upsert: () => {}, remove: () => flush() },
       onError,
+      { changesOnly: true },
     ),
   );
   return {

@@ -20,11 +20,15 @@ export interface Informer {
   stop(): void;
 }
 
-/** Starts an informer over `store` (all namespaces). Errors are retried with a short backoff. */
+/**
+ * Starts an informer over `store` (all namespaces). Errors are retried with a short backoff. With `changesOnly`,
+ * the initial list is skipped (replace gets []) and only changes after the start are delivered.
+ */
 export function startInformer<T extends KubernetesObject>(
   store: Store<T>,
   handlers: InformerHandlers<T>,
   onError: (err: unknown) => void = () => {},
+  opts: { changesOnly?: boolean } = {},
 ): Informer {
   let stopped = false;
   let current: { close(): void } | undefined;
@@ -36,9 +40,10 @@ export function startInformer<T extends KubernetesObject>(
     let backoff = 100;
     while (!stopped) {
       try {
-        const list = await store.list('', {});
+        // changesOnly: callers that react only to changes (deletions, say) skip decoding every existing object.
+        const list = await store.list('', opts.changesOnly ? { limit: 1 } : {});
         if (stopped) return;
-        handlers.replace(list.items);
+        handlers.replace(opts.changesOnly ? [] : list.items);
         markSynced();
         const watch = await store.watch('', { resourceVersion: list.metadata.resourceVersion });
         current = watch;
