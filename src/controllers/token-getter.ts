@@ -5,7 +5,8 @@
  * and bound tokens, and caching all pods would cost more memory than it saves.
  */
 import type { ServiceAccount } from '../api/core-v1.ts';
-import type { ServiceAccountTokenGetter } from '../auth/authn/serviceaccount/ports.ts';
+import { LAST_USED_LABEL } from '../auth/authn/serviceaccount/legacy-validator.ts';
+import type { LegacyTokenUsageRecorder, ServiceAccountTokenGetter } from '../auth/authn/serviceaccount/ports.ts';
 import { startInformer } from '../registry/informer.ts';
 import type { Stores } from '../registry/stores.ts';
 
@@ -31,5 +32,20 @@ export function cachedTokenGetter(stores: Stores, onError: (err: unknown) => voi
     getPod: (ns, name) => stores.pods.find(ns, name),
     getNode: (name) => stores.nodes.find('', name),
   };
-  return { getter, synced: informer.synced, stop: () => informer.stop() };
+  // Upstream records the day a secret-based token was last used on its Secret (a label), guarded by the UID.
+  const usageRecorder: LegacyTokenUsageRecorder = {
+    recordLastUsed: async (secret, date) => {
+      await stores.secrets.guaranteedUpdate(
+        secret.metadata.namespace!,
+        secret.metadata.name!,
+        (s) => {
+          if (s.metadata.uid !== secret.metadata.uid) return s;
+          s.metadata.labels = { ...(s.metadata.labels ?? {}), [LAST_USED_LABEL]: date };
+          return s;
+        },
+        { trusted: true },
+      );
+    },
+  };
+  return { getter, usageRecorder, synced: informer.synced, stop: () => informer.stop() };
 }

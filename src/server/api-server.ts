@@ -202,7 +202,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     const getter = tokenGetter.getter;
     const tokenUnion = unionTokenAuthenticators([
       watched.authenticator,
-      newLegacyServiceAccountAuthenticator({ keys, apiAudiences, getter }),
+      newLegacyServiceAccountAuthenticator({ keys, apiAudiences, getter, usageRecorder: tokenGetter.usageRecorder }),
       newBoundServiceAccountAuthenticator({ issuers, keys, apiAudiences, getter }),
     ]);
     cache = new CachedTokenAuthenticator(tokenUnion, { successTtlMs: opts.tokenCacheTtlMs });

@@ -348,6 +348,20 @@ describe('issue 4: service-account tokens with kubectl 1.27 and 1.32', () => {
             ['Groups', '[system:serviceaccounts system:serviceaccounts:default system:authenticated]'],
           ],
         );
+        // Using a secret-based token records the day on its Secret, as upstream's legacy token tracking does.
+        const today = new Date().toISOString().slice(0, 10);
+        await eventually(
+          async () =>
+            (await k[v]!.ok([
+              'get',
+              'secret',
+              secret,
+              '-o',
+              "jsonpath={.metadata.labels['kubernetes\\.io/legacy-token-last-used']}",
+            ])) === today,
+          20_000,
+          'the legacy-token-last-used label',
+        );
         await k[v]!.ok(['delete', 'secret', secret]);
         await waitUnauthorized(server, token, 'deleting the token secret');
       });
