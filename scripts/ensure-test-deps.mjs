@@ -21,7 +21,11 @@ if (missing.length > 0) {
     console.error(`installing Debian packages the tests need: ${names.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env });
+    execFileSync(
+      'apt-get',
+      ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-qq', '--no-install-recommends', ...names],
+      { stdio: 'inherit', env },
+    );
   } else {
     console.error(`the tests need these Debian packages: sudo apt-get install -y ${names.join(' ')}`);
     process.exit(1);

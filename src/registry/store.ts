@@ -243,7 +243,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     let startAfter: string | undefined;
     if (opts.continue) {
       const pos = decodeContinue(opts.continue);
-      revision = pos.revision < 0 ? 0 : pos.revision;
+      revision = Math.max(pos.revision, 0);
       startAfter = prefix + pos.startAfter;
     } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
       const rv = parseResourceVersion(opts.resourceVersion);

@@ -138,7 +138,7 @@ function walkYaml(
       walkYaml(pair.value as YamlNode, p, child.known ? child.schema : undefined, report);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, n) => walkYaml(item as YamlNode, `${path}[${n}]`, schema?.items, report));
+    for (const [n, item] of node.items.entries()) walkYaml(item as YamlNode, `${path}[${n}]`, schema?.items, report);
   }
 }
 

@@ -110,7 +110,7 @@ export function discoveryHandler(resources: ApiResources, serverAddress: () => s
     }
     if (parts.length === 3 && parts[0] === 'apis') {
       const g = groups.find((x) => x.name === parts[1]);
-      if (!g || !g.versions.includes(parts[2]!)) throw notFoundPath();
+      if (!g?.versions.includes(parts[2]!)) throw notFoundPath();
       return resourceList(parts[1]!, parts[2]!, resources);
     }
     return undefined;
