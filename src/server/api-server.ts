@@ -4,7 +4,7 @@
  * and what end-to-end tests start in-process.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ServiceAccount } from '../api/core-v1.ts';
 import type { KubernetesObject } from '../api/meta.ts';
@@ -137,20 +137,23 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     }
   };
   try {
+    mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+    // The lock comes first: a second server must not touch the directory at all.
+    if (opts.storageBackend === 'sqlite') cleanups.push(lockDataDir(paths));
     const { ca } = await ensureKeyMaterial(paths, servingNames(opts.tlsSans));
     checkFormat(paths);
     // What clients are told to trust: with shared key material (several replicas), the CA that signed it.
     const rootCaPem = opts.rootCaFile ? readFileSync(opts.rootCaFile, 'utf8') : ca.certPem;
-    if (opts.storageBackend === 'sqlite') cleanups.push(lockDataDir(paths));
 
     // Storage and stores.
     let storage: Storage;
     if (opts.storageBackend === 'sqlite') {
+      // The database holds secrets: created owner-only before SQLite opens it (its -wal and -shm files follow).
+      closeSync(openSync(paths.database, 'a', 0o600));
       storage = openSqliteStorage({
         path: paths.database,
         onBackgroundError: (err) => log.error({ err }, 'storage background task failed'),
       });
-      // The database holds secrets: owner-only, like the keys.
       for (const suffix of ['', '-wal', '-shm'])
         if (existsSync(paths.database + suffix)) chmodSync(paths.database + suffix, 0o600);
     } else {
