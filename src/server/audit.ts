@@ -32,14 +32,27 @@ export interface AuditEvent {
   annotations?: Record<string, string>;
 }
 
-/** A sink appending JSON lines to `path` (created 0600). */
+/**
+ * A sink appending JSON lines to `path` (created 0600). Lines written in one turn of the event loop go to the file
+ * as one write: under load that is one write per batch instead of one per request.
+ */
 export function fileAuditSink(path: string): AuditSink {
   const stream: WriteStream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  let pending = '';
+  const flush = () => {
+    if (pending) stream.write(pending);
+    pending = '';
+  };
   return {
     write: (event) => {
-      stream.write(`${JSON.stringify(event)}\n`);
+      if (!pending) setImmediate(flush);
+      pending += `${JSON.stringify(event)}\n`;
     },
-    close: () => new Promise((resolve) => stream.end(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        flush();
+        stream.end(resolve);
+      }),
   };
 }
 

@@ -79,7 +79,8 @@ export const SQL = {
   metaPut: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
 
   /** The newest row of one key (possibly a tombstone): one seek down kv_name_id_deleted. */
-  latest: `SELECT ${COLUMNS} FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`,
+  // The newest row of a key; its old_value is never needed (callers read value), so the blob is not copied.
+  latest: `SELECT id, name, created, deleted, create_revision, prev_revision, value, NULL AS old_value FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`,
 
   insert: `INSERT INTO kv (name, created, deleted, create_revision, prev_revision, value, old_value)
     VALUES (@name, @created, @deleted, @create_revision, @prev_revision, @value, @old_value)`,
