@@ -57,6 +57,11 @@ export interface WriteOptions<T = KubernetesObject> {
    */
   trusted?: boolean;
   /**
+   * A write through the status subresource: only status changed (the caller copies everything else from the stored
+   * object), so the strategy's update normalisation, which keeps the stored status, is skipped; validation still runs.
+   */
+  statusOnly?: boolean;
+  /**
    * Admission for this write, after defaulting and validation, with the stored object on updates (e.g. RBAC
    * escalation prevention, which needs the requesting user). Throws StatusError to refuse.
    */
@@ -389,7 +394,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
       this.strategy.normalize?.(next);
       if (opts.managedFields) next = opts.managedFields(next, current);
       if (!opts.trusted) {
-        this.strategy.prepareForUpdate(next, current, this.clock.now());
+        if (!opts.statusOnly) this.strategy.prepareForUpdate(next, current, this.clock.now());
         const errs = this.strategy.validateUpdate(next, current);
         if (errs.length) throw invalid(this.def.kind, this.def.group, name, errs);
       }

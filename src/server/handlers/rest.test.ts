@@ -117,6 +117,24 @@ describe('REST handler in process', () => {
     await storage.close();
   });
 
+  it('PUT pods/status changes the status and nothing else', async () => {
+    await stores.pods.create('default', {
+      metadata: { name: 'st' },
+      spec: { containers: [{ name: 'a', image: 'nginx' }] },
+    } as never);
+    const current = json(await handler(request('GET', '/api/v1/namespaces/default/pods/st')));
+    const body = {
+      ...current,
+      spec: { containers: [{ name: 'a', image: 'changed' }] },
+      status: { phase: 'Succeeded' },
+    };
+    const res = await handler(request('PUT', '/api/v1/namespaces/default/pods/st/status', { body }));
+    assert.equal(res.status, 200, String(res.body));
+    const after = json(await handler(request('GET', '/api/v1/namespaces/default/pods/st')));
+    assert.equal((after['status'] as { phase: string }).phase, 'Succeeded');
+    assert.equal((after['spec'] as { containers: { image: string }[] }).containers[0]!.image, 'nginx');
+  });
+
   it('GET a list as JSON', async () => {
     const res = await handler(request('GET', '/api/v1/namespaces/default/configmaps'));
     assert.equal(res.status, 200);

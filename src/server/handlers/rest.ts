@@ -366,7 +366,7 @@ async function subresource(
         ns,
         info.name,
         (cur) => ({ ...cur, status: (obj as { status?: unknown }).status }) as KubernetesObject,
-        { dryRun },
+        { dryRun, statusOnly: true },
       );
       return objectResponse(200, updated, output.format);
     }
