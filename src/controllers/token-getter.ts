@@ -11,7 +11,7 @@ import { startInformer } from '../registry/informer.ts';
 import type { Stores } from '../registry/stores.ts';
 
 /** The token getter over `stores`, plus its informer's lifecycle. */
-export function cachedTokenGetter(stores: Stores, onError: (err: unknown) => void) {
+export function cachedTokenGetter(stores: Stores, onError: (err: unknown) => void, onRemoved: () => void = () => {}) {
   const serviceAccounts = new Map<string, ServiceAccount>();
   const key = (ns: string, name: string) => `${ns}/${name}`;
   const informer = startInformer<ServiceAccount>(
@@ -22,7 +22,11 @@ export function cachedTokenGetter(stores: Stores, onError: (err: unknown) => voi
         for (const sa of items) serviceAccounts.set(key(sa.metadata.namespace!, sa.metadata.name!), sa);
       },
       upsert: (sa) => serviceAccounts.set(key(sa.metadata.namespace!, sa.metadata.name!), sa),
-      remove: (sa) => serviceAccounts.delete(key(sa.metadata.namespace!, sa.metadata.name!)),
+      // After the cache forgot the account, so a token validated meanwhile cannot be re-cached against it.
+      remove: (sa) => {
+        serviceAccounts.delete(key(sa.metadata.namespace!, sa.metadata.name!));
+        onRemoved();
+      },
     },
     onError,
   );

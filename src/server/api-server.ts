@@ -138,6 +138,8 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
   };
   try {
     mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+    // An existing directory keeps its mode on mkdir: it holds keys and tokens, so it is made owner-only.
+    chmodSync(paths.root, 0o700);
     // The lock comes first: a second server must not touch the directory at all.
     if (opts.storageBackend === 'sqlite') cleanups.push(lockDataDir(paths));
     const { ca } = await ensureKeyMaterial(paths, servingNames(opts.tlsSans));
@@ -200,7 +202,11 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       onWarning: (msg) => log.warn({ file: tokenFile }, msg),
     });
     cleanups.push(() => watched.close());
-    const tokenGetter = cachedTokenGetter(stores, (err) => log.warn({ err }, 'service account cache error'));
+    const tokenGetter = cachedTokenGetter(
+      stores,
+      (err) => log.warn({ err }, 'service account cache error'),
+      () => cache?.flush(),
+    );
     cleanups.push(() => tokenGetter.stop());
     const getter = tokenGetter.getter;
     const tokenUnion = unionTokenAuthenticators([

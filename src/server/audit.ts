@@ -2,7 +2,7 @@
  * The audit log: one audit.k8s.io/v1 Event per request at Metadata level, as JSON lines (0600). Metadata level never
  * includes request or response bodies, so tokens and secret values cannot reach it; headers are not logged.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, type WriteStream } from 'node:fs';
 import type { UserInfo } from '../auth/user.ts';
 import type { RequestInfo } from './request-info.ts';
 
@@ -38,6 +38,8 @@ export interface AuditEvent {
  */
 export function fileAuditSink(path: string): AuditSink {
   const stream: WriteStream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  // The mode above applies only when the file is created; an existing log is made owner-only too.
+  stream.once('open', (fd: number) => fchmodSync(fd, 0o600));
   let pending = '';
   const flush = () => {
     if (pending) stream.write(pending);

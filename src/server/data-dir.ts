@@ -62,8 +62,9 @@ export function dataDirPaths(root: string): DataDirPaths {
 
 /** Writes a file atomically with the given mode. */
 export function writeFileAtomic(path: string, data: string | Buffer, mode: number): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data, { mode });
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  // 'wx': never write through a file (or symlink) that is already there.
+  writeFileSync(tmp, data, { mode, flag: 'wx' });
   chmodSync(tmp, mode);
   renameSync(tmp, path);
 }

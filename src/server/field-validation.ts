@@ -4,7 +4,7 @@
  * "metadata.name"`). JSON.parse keeps the last of duplicate keys silently, so bodies are walked here.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { badRequest } from '../api/status.ts';
+import { badRequest, StatusError } from '../api/status.ts';
 
 /** What the walker needs to know of a schema: the named fields, free-form maps, list items. */
 export interface FieldSchema {
@@ -146,11 +146,17 @@ function walkYaml(
 export function fieldProblems(body: Buffer, contentType: string, schema: FieldSchema | undefined): string[] {
   const problems: string[] = [];
   const report = (p: string) => problems.push(p);
-  if (contentType === 'application/yaml' || contentType === 'application/apply-patch+yaml') {
-    const doc = parseDocument(body.toString('utf8'), { uniqueKeys: false });
-    walkYaml(doc.contents as YamlNode, '', schema, report);
-  } else {
-    walkJson(body.toString('utf8'), schema, report);
+  try {
+    if (contentType === 'application/yaml' || contentType === 'application/apply-patch+yaml') {
+      const doc = parseDocument(body.toString('utf8'), { uniqueKeys: false });
+      walkYaml(doc.contents as YamlNode, '', schema, report);
+    } else {
+      walkJson(body.toString('utf8'), schema, report);
+    }
+  } catch (err) {
+    if (err instanceof StatusError) throw err;
+    // Only well-formed bodies reach here; anything else is refused without echoing it.
+    throw badRequest('the request body is not valid JSON or YAML');
   }
   return problems;
 }

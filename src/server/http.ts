@@ -6,7 +6,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestContext } from './context.ts';
 
-/** An incoming request. `body()` reads the whole body once, enforcing the size limit (413 beyond it). */
+/**
+ * An incoming request. `body(limit?)` reads the whole body once, enforcing the size limit (413 beyond it; default
+ * 3 MiB, smaller for endpoints that expect little, so a large body is refused before it is buffered).
+ */
 export interface ApiRequest {
   method: string;
   /** The path, percent-decoded segments untouched (as received). */
@@ -14,7 +17,7 @@ export interface ApiRequest {
   query: URLSearchParams;
   /** Lower-case header names, as node gives them. */
   headers: IncomingHttpHeaders;
-  body(): Promise<Buffer>;
+  body(limit?: number): Promise<Buffer>;
   /** Aborted when the client goes away or the server shuts down. */
   signal: AbortSignal;
   /** Per-request state filled in by filters (request info, user, audit id, warnings). */

@@ -48,9 +48,10 @@ function headersFromRaw(raw: string[]): IncomingHttpHeaders {
   return out;
 }
 
-function readBody(req: http2.Http2ServerRequest, limit: number): () => Promise<Buffer> {
+function readBody(req: http2.Http2ServerRequest, maxLimit: number): (limit?: number) => Promise<Buffer> {
   let cached: Promise<Buffer> | undefined;
-  return () => {
+  return (requested?: number) => {
+    const limit = Math.min(requested ?? maxLimit, maxLimit);
     cached ??= new Promise<Buffer>((resolve, reject) => {
       const declared = Number(req.headers['content-length'] ?? '0');
       if (declared > limit) {
@@ -65,6 +66,8 @@ function readBody(req: http2.Http2ServerRequest, limit: number): () => Promise<B
         size += chunk.length;
         if (size > limit) {
           failed = true;
+          // Stop reading: the rest of an oversized body is not drained into memory.
+          req.pause();
           reject(requestEntityTooLarge(`Request entity too large: limit is ${limit}`));
           return;
         }

@@ -93,7 +93,7 @@ export function decodeBody(
     try {
       value = JSON.parse(body.toString('utf8'));
     } catch (err) {
-      throw fail(`couldn't get version/kind; json parse error: ${jsonErrorText(err)}`);
+      throw fail(`couldn't get version/kind; json parse error: ${jsonSyntaxError(err)}`);
     }
   } else if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
     try {
@@ -113,8 +113,15 @@ export function decodeBody(
   return value as Record<string, unknown>;
 }
 
-function jsonErrorText(err: unknown): string {
-  const msg = (err as Error).message;
-  if (/Unexpected end of JSON input/i.test(msg)) return 'unexpected end of JSON input';
-  return msg.replace(/^SyntaxError: /, '');
+/**
+ * A JSON syntax error in Go's words, without the excerpt of the input V8 puts in its messages: the body may hold a
+ * secret, and error bodies end up in logs.
+ */
+export function jsonSyntaxError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : '';
+  if (/Unexpected end of JSON input|Unterminated string/i.test(msg)) return 'unexpected end of JSON input';
+  const token = /^Unexpected token '(.)'/.exec(msg) ?? /^Unexpected token (.) in JSON/.exec(msg);
+  const position = /position (\d+)/.exec(msg);
+  const where = position ? ` at offset ${position[1]}` : '';
+  return token ? `invalid character '${token[1]}'${where}` : `invalid JSON${where}`;
 }

@@ -31,7 +31,8 @@ export function errorResponse(err: unknown, format: OutputFormat = 'json'): ApiR
 
 /** Adds the request's warnings as `Warning: 299 - "<text>"` headers (one header line per warning). */
 export function withWarnings(req: ApiRequest, res: ApiResponse): ApiResponse {
-  if (req.ctx.warnings.length === 0) return res;
-  const values = req.ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-  return { ...res, headers: { ...res.headers, warning: values } };
+  // nosniff on every response, as upstream: stored, user-controlled JSON must never be sniffed into HTML or script.
+  const headers: Record<string, string | string[]> = { ...res.headers, 'x-content-type-options': 'nosniff' };
+  if (req.ctx.warnings.length > 0) headers['warning'] = req.ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  return { ...res, headers };
 }

@@ -254,7 +254,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
   const login = async (req: ApiRequest): Promise<ApiResponse> => {
     const ct = String(req.headers['content-type'] ?? '');
     if (!ct.toLowerCase().startsWith('application/json')) return json(415, { message: 'Send the token as JSON.' });
-    const raw = await req.body();
+    const raw = await req.body(MAX_LOGIN_BODY);
     if (raw.length > MAX_LOGIN_BODY) return json(413, { message: 'The request is too large.' });
     let token = '';
     try {

@@ -11,7 +11,17 @@ export function withRecovery(next: Handler, log: Logger): Handler {
     try {
       return withWarnings(req, await next(req));
     } catch (err) {
-      if (!(err instanceof StatusError)) log.error({ err, auditID: req.ctx.auditId, path: req.path }, 'request failed');
+      // Only the error's kind and stack are logged: messages of unexpected errors may quote request content.
+      if (!(err instanceof StatusError))
+        log.error(
+          {
+            error: err instanceof Error ? err.name : typeof err,
+            stack: err instanceof Error ? err.stack?.split('\n').slice(1).join('\n') : undefined,
+            auditID: req.ctx.auditId,
+            path: req.path,
+          },
+          'request failed',
+        );
       let format: 'json' | 'yaml' = 'json';
       try {
         format = chooseOutput(req.headers.accept as string | undefined).format;

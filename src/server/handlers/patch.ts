@@ -12,6 +12,7 @@ import { applyMergePatch } from '../../registry/patch/merge-patch.ts';
 import { patchWithStrategicMerge } from '../../registry/patch/strategic-merge.ts';
 import type { Clock } from '../../util/clock.ts';
 import { pruneUnknownFields } from '../field-validation.ts';
+import { jsonSyntaxError } from '../negotiation.ts';
 import type { ApiRequest } from '../http.ts';
 import { header } from '../http.ts';
 import { checkFields, type PatchApplier } from './rest.ts';
@@ -35,7 +36,7 @@ function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+    throw badRequest(`error decoding patch: ${jsonSyntaxError(err)}`);
   }
 }
 
@@ -48,6 +49,8 @@ export function patchApplier(clock: Clock): PatchApplier {
       );
     const manager = fieldManagerOf(req);
     const now = clock.now();
+    // A JSON patch body must parse before anything walks it.
+    const patch = contentType === 'application/apply-patch+yaml' ? undefined : parseJson(body);
     checkFields(req, served, body, contentType);
     if (contentType === 'application/apply-patch+yaml') {
       if (!req.query.get('fieldManager'))
@@ -88,7 +91,6 @@ export function patchApplier(clock: Clock): PatchApplier {
       );
       return { status: 200, object: updated };
     }
-    const patch = parseJson(body);
     const updated = await store.guaranteedUpdate(
       namespace,
       name,

@@ -347,6 +347,31 @@ describe('REST handler in process', () => {
     assert.equal(json(res)['message'], 'the server could not find the requested resource');
   });
 
+  it('a watch or list by name (/watch/.../<name>) sees only that object, whatever else the namespace holds', async () => {
+    // Authorization was decided for the name; serving other objects would bypass a resourceNames grant.
+    const abort = new AbortController();
+    const res = await handler(request('GET', '/api/v1/watch/namespaces/default/configmaps/two', { signal: abort.signal }));
+    assert.equal(res.status, 200);
+    const it = res.stream![Symbol.asyncIterator]();
+    const [first] = await readLines(it, 1);
+    assert.equal((JSON.parse(first!) as { object: ConfigMap }).object.metadata.name, 'two');
+    await stores.configMaps.guaranteedUpdate('default', 'one', (c) => ({ ...c, data: { changed: 'yes' } }));
+    await stores.configMaps.guaranteedUpdate('default', 'two', (c) => ({ ...c, data: { changed: 'yes' } }));
+    const [second] = await readLines(it, 1);
+    const ev = JSON.parse(second!) as { type: string; object: ConfigMap };
+    assert.deepEqual([ev.type, ev.object.metadata.name], ['MODIFIED', 'two']);
+    abort.abort();
+    const listed = json(await handler(request('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dtwo')));
+    assert.deepEqual((listed['items'] as ConfigMap[]).map((c) => c.metadata.name), ['two']);
+  });
+
+  it('a subresource name that is an Object.prototype property is not found', async () => {
+    for (const sub of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const res = await handler(request('POST', `/api/v1/namespaces/default/configmaps/one/${sub}`, { body: {} }));
+      assert.equal(res.status, 404, sub);
+    }
+  });
+
   it('watch streams JSON lines: current objects, then changes; abort ends the stream', async () => {
     const abort = new AbortController();
     const res = await handler(

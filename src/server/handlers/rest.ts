@@ -62,13 +62,19 @@ function parseDryRun(values: string[]): boolean {
   return true;
 }
 
-function listOptions(q: URLSearchParams): ListOptions {
+/**
+ * List options from the query. `name` is the request's object name (a `/watch/.../<name>` path, or a
+ * metadata.name field selector): it is always part of the selector, because authorization was decided for that
+ * name (upstream ANDs a name selector the same way), so a resourceNames grant never lists or watches other objects.
+ */
+function listOptions(q: URLSearchParams, name = ''): ListOptions {
   const limit = q.get('limit');
   const opts: ListOptions = {};
   const ls = q.get('labelSelector');
   const fs = q.get('fieldSelector');
   if (ls) opts.labelSelector = ls;
   if (fs) opts.fieldSelector = fs;
+  if (name) opts.fieldSelector = fs ? `metadata.name=${name},${fs}` : `metadata.name=${name}`;
   if (limit) {
     if (!/^\d+$/.test(limit)) throw badRequest(`limit: Invalid value: ${JSON.stringify(limit)}`);
     opts.limit = Number(limit);
@@ -180,8 +186,8 @@ async function storedVerb(
     }
     case 'list':
     case 'watch': {
-      if (info.verb === 'watch' || isWatch(q)) return watchResponse(deps, req, store, ns, output);
-      const result = await store.list(ns, listOptions(q));
+      if (info.verb === 'watch' || isWatch(q)) return watchResponse(deps, req, store, ns, output, info.name);
+      const result = await store.list(ns, listOptions(q, info.name));
       if (output.table)
         return objectResponse(200, toTable(store, result.items, output.table, result.metadata, now), output.format);
       if (output.partial)
@@ -288,12 +294,13 @@ async function watchResponse(
   store: Store<KubernetesObject>,
   ns: string,
   output: OutputChoice,
+  name: string,
 ): Promise<ApiResponse> {
   const q = req.query;
   const timeoutParam = q.get('timeoutSeconds');
   const timeoutSeconds = timeoutParam ? Number(timeoutParam) : deps.minRequestTimeoutSeconds * (1 + Math.random());
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw badRequest('timeoutSeconds: Invalid value');
-  const opts = listOptions(q);
+  const opts = listOptions(q, name);
   let watch: Awaited<ReturnType<typeof store.watch>>;
   try {
     watch = await store.watch(ns, opts);
@@ -345,7 +352,8 @@ async function subresource(
   ns: string,
   output: OutputChoice,
 ): Promise<ApiResponse> {
-  const handler = served.subresources?.[info.subresource];
+  const subs = served.subresources;
+  const handler = subs && Object.hasOwn(subs, info.subresource) ? subs[info.subresource] : undefined;
   if (handler) {
     if (info.verb !== 'create')
       throw methodNotSupported(
