@@ -12,9 +12,9 @@ import { applyMergePatch } from '../../registry/patch/merge-patch.ts';
 import { patchWithStrategicMerge } from '../../registry/patch/strategic-merge.ts';
 import type { Clock } from '../../util/clock.ts';
 import { pruneUnknownFields } from '../field-validation.ts';
-import { jsonSyntaxError } from '../negotiation.ts';
 import type { ApiRequest } from '../http.ts';
 import { header } from '../http.ts';
+import { jsonSyntaxError } from '../negotiation.ts';
 import { checkFields, type PatchApplier } from './rest.ts';
 
 const PATCH_TYPES = [

@@ -350,7 +350,9 @@ describe('REST handler in process', () => {
   it('a watch or list by name (/watch/.../<name>) sees only that object, whatever else the namespace holds', async () => {
     // Authorization was decided for the name; serving other objects would bypass a resourceNames grant.
     const abort = new AbortController();
-    const res = await handler(request('GET', '/api/v1/watch/namespaces/default/configmaps/two', { signal: abort.signal }));
+    const res = await handler(
+      request('GET', '/api/v1/watch/namespaces/default/configmaps/two', { signal: abort.signal }),
+    );
     assert.equal(res.status, 200);
     const it = res.stream![Symbol.asyncIterator]();
     const [first] = await readLines(it, 1);
@@ -361,8 +363,13 @@ describe('REST handler in process', () => {
     const ev = JSON.parse(second!) as { type: string; object: ConfigMap };
     assert.deepEqual([ev.type, ev.object.metadata.name], ['MODIFIED', 'two']);
     abort.abort();
-    const listed = json(await handler(request('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dtwo')));
-    assert.deepEqual((listed['items'] as ConfigMap[]).map((c) => c.metadata.name), ['two']);
+    const listed = json(
+      await handler(request('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dtwo')),
+    );
+    assert.deepEqual(
+      (listed['items'] as ConfigMap[]).map((c) => c.metadata.name),
+      ['two'],
+    );
   });
 
   it('a subresource name that is an Object.prototype property is not found', async () => {
