@@ -136,7 +136,8 @@ export async function listen(handler: Handler, opts: ListenOptions): Promise<Run
     cert: opts.cert,
     allowHTTP1: true,
     minVersion: 'TLSv1.2',
-    settings: { maxHeaderListSize: 64 * 1024 },
+    // Go's default stream cap: one connection cannot open unbounded concurrent requests.
+    settings: { maxHeaderListSize: 64 * 1024, maxConcurrentStreams: 250 },
   });
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (s) => {
