@@ -5,8 +5,10 @@
  * Here the resume point is the last delivered event's revision + 1, so a reconnect (another member, or the same
  * one after a restart) neither misses nor repeats an event.
  */
+
 import { StorageError } from '../errors.ts';
 import type { WatchEvent, Watcher } from '../interface.ts';
+import { serialIterator, WATCH_DONE } from '../serial-iterator.ts';
 import type { EtcdRange } from './key-space.ts';
 
 /** The parts of an etcd key-value the watcher reads (etcd3's IKeyValue, revisions as decimal strings). */
@@ -52,7 +54,6 @@ export interface EtcdWatcherOptions {
   onEnd(watcher: EtcdWatcher): void;
 }
 
-const DONE: IteratorResult<WatchEvent[]> = { done: true, value: undefined };
 /** Buffered events past which the stream is paused, so HTTP/2 flow control holds etcd back instead of memory. */
 const HIGH_WATER = 5_000;
 const MIN_BACKOFF_MS = 100;
@@ -72,8 +73,6 @@ export class EtcdWatcher implements Watcher {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
   private resolveDone!: (err: Error | undefined) => void;
-  /** Serialises next() calls: there is one wake-up slot. */
-  private pulling: Promise<unknown> = Promise.resolve();
 
   constructor(opts: EtcdWatcherOptions) {
     this.opts = opts;
@@ -103,17 +102,10 @@ export class EtcdWatcher implements Watcher {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent[]> {
-    return {
-      next: () => {
-        const result = this.pulling.then(() => this.pull());
-        this.pulling = result;
-        return result;
-      },
-      return: async () => {
-        this.close();
-        return DONE;
-      },
-    };
+    return serialIterator(
+      () => this.pull(),
+      () => this.close(),
+    );
   }
 
   private async connect(): Promise<void> {
@@ -196,7 +188,7 @@ export class EtcdWatcher implements Watcher {
 
   private async pull(): Promise<IteratorResult<WatchEvent[]>> {
     for (;;) {
-      if (this.ended) return DONE;
+      if (this.ended) return WATCH_DONE;
       if (this.queue.length > 0) {
         const batch = this.queue;
         this.queue = [];

@@ -4,9 +4,11 @@
  * synchronous step, so history covers (afterRevision, R] and live events cover (R, ...): since this process is
  * the only writer, no event can fall between the two.
  */
+
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { StorageError } from '../errors.ts';
 import type { WatchEvent, Watcher } from '../interface.ts';
+import { serialIterator, WATCH_DONE } from '../serial-iterator.ts';
 
 /**
  * Reads stored history for the watcher's prefix after revision `after`, stopping at or before `until`. Returns the
@@ -33,8 +35,6 @@ export interface LogWatcherOptions {
   onEnd(watcher: LogWatcher): void;
 }
 
-const DONE: IteratorResult<WatchEvent[]> = { done: true, value: undefined };
-
 /** A Watcher fed by a history reader and then by push(). */
 export class LogWatcher implements Watcher {
   readonly prefix: string;
@@ -49,8 +49,6 @@ export class LogWatcher implements Watcher {
   private ended = false;
   private wake: (() => void) | undefined;
   private resolveDone!: (err: Error | undefined) => void;
-  /** Serialises next() calls so two concurrent pulls cannot interleave replay windows. */
-  private pulling: Promise<unknown> = Promise.resolve();
 
   constructor(opts: LogWatcherOptions) {
     this.prefix = opts.prefix;
@@ -91,17 +89,10 @@ export class LogWatcher implements Watcher {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent[]> {
-    return {
-      next: () => {
-        const result = this.pulling.then(() => this.pull());
-        this.pulling = result;
-        return result;
-      },
-      return: async () => {
-        this.close();
-        return DONE;
-      },
-    };
+    return serialIterator(
+      () => this.pull(),
+      () => this.close(),
+    );
   }
 
   private wakeUp(): void {
@@ -112,14 +103,14 @@ export class LogWatcher implements Watcher {
 
   private async pull(): Promise<IteratorResult<WatchEvent[]>> {
     for (;;) {
-      if (this.ended) return DONE;
+      if (this.ended) return WATCH_DONE;
       if (this.cursor < this.replayUntil) {
         let read: { events: WatchEvent[]; through: number };
         try {
           read = this.readHistory(this.cursor, this.replayUntil);
         } catch (err) {
           this.end(err instanceof Error ? err : new StorageError('Unavailable', 'watch replay failed', { cause: err }));
-          return DONE;
+          return WATCH_DONE;
         }
         this.cursor = read.through;
         if (read.events.length > 0) return { done: false, value: read.events };
