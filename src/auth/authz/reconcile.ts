@@ -4,7 +4,7 @@
  * nothing is removed; a binding whose roleRef changed is recreated. Objects annotated autoupdate=false are left
  * alone. Pure functions: the caller writes what they return.
  */
-import type { LabelSelector } from '../../api/meta.ts';
+import type { KubernetesObject, LabelSelector } from '../../api/meta.ts';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from '../../api/rbac-v1.ts';
 import { AUTOUPDATE_ANNOTATION } from './bootstrap-policy.ts';
 import { covers } from './policy-comparator.ts';
@@ -50,16 +50,8 @@ function missingSelectors(
   return (expected ?? []).filter((s) => !have.has(canonical(s)));
 }
 
-/**
- * Union-mode reconcile of a Role or ClusterRole against its default. `existing` undefined → create. Returns
- * undefined when nothing changes or the existing object is protected (autoupdate "false").
- */
-export function reconcileRole<T extends Role | ClusterRole>(
-  existing: T | undefined,
-  desired: T,
-): ReconcileAction<T> | undefined {
-  if (!existing) return { op: 'create', object: structuredClone(desired) };
-  const result = structuredClone(existing) as T;
+/** Union of labels and annotations into `result` (a copy of `existing`); true when anything was added. */
+function mergeMetadata(result: KubernetesObject, existing: KubernetesObject, desired: KubernetesObject): boolean {
   let changed = false;
   const annotations = merge(desired.metadata.annotations, existing.metadata.annotations);
   if (!sameMap(annotations, existing.metadata.annotations)) {
@@ -71,6 +63,20 @@ export function reconcileRole<T extends Role | ClusterRole>(
     result.metadata.labels = labels;
     changed = true;
   }
+  return changed;
+}
+
+/**
+ * Union-mode reconcile of a Role or ClusterRole against its default. `existing` undefined → create. Returns
+ * undefined when nothing changes or the existing object is protected (autoupdate "false").
+ */
+export function reconcileRole<T extends Role | ClusterRole>(
+  existing: T | undefined,
+  desired: T,
+): ReconcileAction<T> | undefined {
+  if (!existing) return { op: 'create', object: structuredClone(desired) };
+  const result = structuredClone(existing) as T;
+  let changed = mergeMetadata(result, existing, desired);
   const missing: PolicyRule[] = covers(existing.rules ?? [], desired.rules ?? []).missing;
   if (missing.length) {
     result.rules = [...(existing.rules ?? []), ...missing];
@@ -119,17 +125,7 @@ export function reconcileBinding<T extends RoleBinding | ClusterRoleBinding>(
     return isProtected(existing) ? undefined : { op: 'recreate', object: structuredClone(desired) };
   }
   const result = structuredClone(existing) as T;
-  let changed = false;
-  const annotations = merge(desired.metadata.annotations, existing.metadata.annotations);
-  if (!sameMap(annotations, existing.metadata.annotations)) {
-    result.metadata.annotations = annotations;
-    changed = true;
-  }
-  const labels = merge(desired.metadata.labels, existing.metadata.labels);
-  if (!sameMap(labels, existing.metadata.labels)) {
-    result.metadata.labels = labels;
-    changed = true;
-  }
+  let changed = mergeMetadata(result, existing, desired);
   const have = existing.subjects ?? [];
   const missing: Subject[] = [];
   for (const s of desired.subjects ?? []) {
