@@ -20,13 +20,14 @@ import type { KeyValue, Storage, WatchEvent } from '../storage/interface.ts';
 import type { Clock } from '../util/clock.ts';
 import { generateNameFrom, newUid } from '../util/ids.ts';
 import {
+  type FieldTerm,
   matchesFields,
   matchesLabels,
   parseFieldSelector,
   parseLabelSelector,
   type Requirement,
   SelectorError,
-} from '../util/selectors.ts';
+} from '../validation/selectors.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { toStatusError } from './errors.ts';
 import { apiVersionOf, keyPrefix, objectKey, type ResourceDef } from './resource.ts';
@@ -196,17 +197,17 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
     return kv ? this.decode(kv) : undefined;
   }
 
-  private selectors(opts: ListOptions): { labels: Requirement[]; fields: Requirement[] } {
+  private selectors(opts: ListOptions): { labels: Requirement[]; fields: FieldTerm[] } {
     try {
       const labels = parseLabelSelector(opts.labelSelector ?? '');
       const fields = parseFieldSelector(opts.fieldSelector ?? '');
       for (const f of fields) {
-        if (f.key === 'metadata.name' || f.key === 'metadata.namespace') continue;
+        if (f.field === 'metadata.name' || f.field === 'metadata.namespace') continue;
         // Kinds with their own field conversion (pods, secrets, events, ...) say "not supported"; the others use the
         // default conversion's message, as upstream.
         if (!this.strategy.selectableFields)
-          throw badRequest(`"${f.key}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
-        if (!this.selectableFieldNames().has(f.key)) throw badRequest(`field label not supported: ${f.key}`);
+          throw badRequest(`"${f.field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+        if (!this.selectableFieldNames().has(f.field)) throw badRequest(`field label not supported: ${f.field}`);
       }
       return { labels, fields };
     } catch (err) {

@@ -2,8 +2,7 @@
  * Request attributes from a URL (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go, APIPrefixes {api, apis},
  * groupless prefix api): what the authorizer, audit and handlers know about a request before routing.
  */
-import { parseFieldSelector, requiresExactMatch } from '../auth/authz/field-selector.ts';
-import { validateLabelSelectorString } from '../auth/authz/label-selector.ts';
+import { parseFieldSelector, parseLabelSelector, requiresExactMatch } from '../validation/selectors.ts';
 
 /** What a request is about. Non-resource requests carry only `path` and the lowercased method as `verb`. */
 export interface RequestInfo {
@@ -71,7 +70,7 @@ function decodeListOptions(query: URLSearchParams): { watch: boolean; fieldName:
     if (v !== null && !isInt64(v)) throw new Error(`invalid ${key}`);
   }
   const label = query.get('labelSelector');
-  if (label !== null) validateLabelSelectorString(label);
+  if (label !== null) parseLabelSelector(label);
   const field = query.get('fieldSelector');
   const fieldName = field === null ? undefined : requiresExactMatch(parseFieldSelector(field), 'metadata.name');
   const watch = query.get('watch');

@@ -3,7 +3,7 @@
  * are the rules of every other ClusterRole its selectors match. Pure; the controller decides when to write.
  */
 import type { ClusterRole, PolicyRule } from '../../api/rbac-v1.ts';
-import { labelSelectorMatches } from './label-selector.ts';
+import { labelSelectorMatches } from '../../validation/selectors.ts';
 
 const LIST_FIELDS = ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const;
 

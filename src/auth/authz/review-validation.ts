@@ -7,8 +7,8 @@ import type { AccessReview, NonResourceAttributes, ResourceAttributes } from '..
 import { AUTHORIZATION_GROUP } from '../../api/authorization-v1.ts';
 import type { ObjectMeta } from '../../api/meta.ts';
 import { type StatusError, statusFailure } from '../../api/status.ts';
+import { isValidLabelKey } from '../../validation/selectors.ts';
 import { goQuote } from './go-format.ts';
-import { isValidLabelKey } from './label-selector.ts';
 
 /** One field error, with its body already rendered as field.Error.ErrorBody() would. */
 export interface ReviewFieldError {

@@ -13,11 +13,10 @@ import type {
 } from '../../api/authorization-v1.ts';
 import { AUTHORIZATION_GROUP } from '../../api/authorization-v1.ts';
 import { badRequest } from '../../api/status.ts';
+import { parseFieldSelector, parseLabelSelector } from '../../validation/selectors.ts';
 import type { UserInfo } from '../user.ts';
-import { parseFieldSelector } from './field-selector.ts';
 import { aggregateMessage } from './go-format.ts';
 import type { Attributes, Authorizer, ResolvedRules, RuleResolver } from './interfaces.ts';
-import { validateLabelSelectorString } from './label-selector.ts';
 import { reviewInvalid, validateAccessReview } from './review-validation.ts';
 
 const API_VERSION = `${AUTHORIZATION_GROUP}/v1`;
@@ -69,7 +68,7 @@ function selectorNotes(ra: ResourceAttributes | undefined): string[] {
     if (sel.rawSelector) {
       try {
         if (kind === 'fieldSelector') parseFieldSelector(sel.rawSelector);
-        else validateLabelSelectorString(sel.rawSelector);
+        else parseLabelSelector(sel.rawSelector);
         ok++;
       } catch {
         bad++;
