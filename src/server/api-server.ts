@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import type { ServiceAccount } from '../api/core-v1.ts';
 import type { KubernetesObject } from '../api/meta.ts';
 import { notFoundPath } from '../api/status.ts';
+import { readGoCsv } from '../auth/authn/go-csv.ts';
 import { authenticateRequest } from '../auth/authn/request-authenticator.ts';
 import {
   newBoundServiceAccountAuthenticator,
@@ -116,9 +117,12 @@ function ensureAdminToken(tokenFile: string, createIfMissing: boolean): string |
     writeFileAtomic(tokenFile, `${formatTokenFileLine(token, ADMIN_USER, ADMIN_USER, ['system:masters'])}\n`, 0o600);
     return token;
   }
-  for (const line of readFileSync(tokenFile, 'utf8').split(/\r?\n/)) {
-    const cols = line.split(',');
-    if (cols.length >= 3 && cols[1] === ADMIN_USER) return cols[0];
+  // The same CSV reader the token authenticator uses (quotes, comments); a malformed file is reported by it.
+  try {
+    for (const { fields } of readGoCsv(readFileSync(tokenFile)))
+      if (fields.length >= 3 && fields[1]!.trim() === ADMIN_USER) return fields[0]!.trim();
+  } catch {
+    // watchTokenFile refuses the file with the line that is wrong.
   }
   return undefined;
 }
