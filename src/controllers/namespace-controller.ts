@@ -6,7 +6,7 @@ import type { ConfigMap, Namespace, ServiceAccount } from '../api/core-v1.ts';
 import type { KubernetesObject } from '../api/meta.ts';
 import { StatusError } from '../api/status.ts';
 import { type Informer, startInformer } from '../registry/informer.ts';
-import { namespacedStores, type Stores } from '../registry/stores.ts';
+import { anyStore, namespacedStores, type Stores } from '../registry/stores.ts';
 import type { Controller } from './controller.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -100,7 +100,7 @@ export function namespaceController(stores: Stores, caPem: string, onError: (err
     ),
     ...[stores.serviceAccounts, stores.configMaps].map((store) =>
       startInformer<KubernetesObject>(
-        store as never,
+        anyStore(store),
         {
           replace: () => {},
           // A changed kube-root-ca.crt is put back, as upstream's publisher does.

@@ -7,12 +7,8 @@ import { startInformer } from '../registry/informer.ts';
 import type { Store } from '../registry/store.ts';
 
 /** Calls `flush` whenever an object of one of `stores` is deleted (on any replica: it follows the store's watch). */
-export function flushOnDeletes(
-  stores: Store<never>[] | Store<KubernetesObject>[],
-  flush: () => void,
-  onError: (err: unknown) => void,
-) {
-  const informers = (stores as Store<KubernetesObject>[]).map((store) =>
+export function flushOnDeletes(stores: Store<KubernetesObject>[], flush: () => void, onError: (err: unknown) => void) {
+  const informers = stores.map((store) =>
     startInformer<KubernetesObject>(
       store,
       { replace: () => flush(), upsert: () => {}, remove: () => flush() },

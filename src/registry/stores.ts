@@ -96,7 +96,15 @@ export function createStores(storage: Storage, clock: Clock): Stores {
   };
 }
 
+/**
+ * A store seen through the KubernetesObject interface, for code generic over kinds (REST, informers of any kind).
+ * Store<T> is invariant in T because its methods take and return T, so this is the one place that widens it.
+ */
+export function anyStore<T extends KubernetesObject>(store: Store<T>): Store<KubernetesObject> {
+  return store as unknown as Store<KubernetesObject>;
+}
+
 /** The namespaced stores, for namespace deletion. */
 export function namespacedStores(stores: Stores): Store<KubernetesObject>[] {
-  return (Object.values(stores) as Store<KubernetesObject>[]).filter((s) => s.def.namespaced);
+  return (Object.values(stores) as Store<KubernetesObject>[]).map(anyStore).filter((s) => s.def.namespaced);
 }

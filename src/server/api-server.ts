@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ServiceAccount } from '../api/core-v1.ts';
-import type { KubernetesObject } from '../api/meta.ts';
 import { notFoundPath } from '../api/status.ts';
 import { readGoCsv } from '../auth/authn/go-csv.ts';
 import { authenticateRequest } from '../auth/authn/request-authenticator.ts';
@@ -48,7 +47,7 @@ import { followPolicy } from '../controllers/policy-informer.ts';
 import { flushOnDeletes } from '../controllers/revocation.ts';
 import { cachedTokenGetter } from '../controllers/token-getter.ts';
 import { tokensController } from '../controllers/tokens-controller.ts';
-import { createStores, type Stores } from '../registry/stores.ts';
+import { anyStore, createStores, type Stores } from '../registry/stores.ts';
 import { openEtcdStorage } from '../storage/etcd/etcd-storage.ts';
 import type { Storage } from '../storage/interface.ts';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
@@ -248,7 +247,7 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
 
     // Revocation: deleting what a token depends on flushes the cache at once, so it stops working now, not in 10 s.
     const revocation = flushOnDeletes(
-      [stores.serviceAccounts, stores.secrets, stores.pods, stores.nodes],
+      [anyStore(stores.serviceAccounts), anyStore(stores.secrets), anyStore(stores.pods), anyStore(stores.nodes)],
       () => cache?.flush(),
       (err) => log.warn({ err }, 'revocation follower error'),
     );
@@ -465,7 +464,7 @@ async function ensureNamespaces(stores: Stores): Promise<void> {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     if (await stores.namespaces.find('', name)) continue;
     try {
-      await stores.namespaces.create('', { metadata: { name } } as KubernetesObject as never);
+      await stores.namespaces.create('', { metadata: { name } });
     } catch (err) {
       if ((err as { code?: number }).code !== 409) throw err;
     }

@@ -4,6 +4,8 @@ import { X509Certificate as NodeX509, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 
+// @peculiar/x509 is typed against the DOM's WebCrypto; node's is the same API under other type names, hence the
+// `as never` casts at this library's boundary.
 x509.cryptoProvider.set(webcrypto as never);
 
 type CryptoKey = webcrypto.CryptoKey;

@@ -3,7 +3,7 @@ import type { KubernetesObject } from '../api/meta.ts';
 import type { Authorizer, RuleResolver } from '../auth/authz/interfaces.ts';
 import type { ResourceDef } from '../registry/resource.ts';
 import type { Store } from '../registry/store.ts';
-import type { Stores } from '../registry/stores.ts';
+import { anyStore, type Stores } from '../registry/stores.ts';
 import type { Clock } from '../util/clock.ts';
 import type { ApiResources, CreateHandler, ServedResource } from './api-resources.ts';
 import { accessReviewHandler, rulesReviewHandler } from './handlers/authorization-reviews.ts';
@@ -29,19 +29,19 @@ function virtual(group: string, version: string, resource: string, kind: string,
 
 /** Registers every resource. */
 export function registerResources(resources: ApiResources, stores: Stores, h: VirtualHandlers): void {
-  const stored = (store: Store<never>) => ({ def: store.def, store: store as unknown as Store<KubernetesObject> });
-  resources.add(stored(stores.namespaces as never));
-  resources.add(stored(stores.pods as never));
-  resources.add({ ...stored(stores.serviceAccounts as never), subresources: { token: h.tokenRequest } });
-  resources.add(stored(stores.secrets as never));
-  resources.add(stored(stores.configMaps as never));
-  resources.add(stored(stores.nodes as never));
-  resources.add(stored(stores.events as never));
-  resources.add({ ...stored(stores.clusterRoleBindings as never), admit: h.rbacAdmission('clusterrolebindings') });
-  resources.add({ ...stored(stores.clusterRoles as never), admit: h.rbacAdmission('clusterroles') });
-  resources.add({ ...stored(stores.roleBindings as never), admit: h.rbacAdmission('rolebindings') });
-  resources.add({ ...stored(stores.roles as never), admit: h.rbacAdmission('roles') });
-  resources.add(stored(stores.leases as never));
+  const stored = <T extends KubernetesObject>(store: Store<T>) => ({ def: store.def, store: anyStore(store) });
+  resources.add(stored(stores.namespaces));
+  resources.add(stored(stores.pods));
+  resources.add({ ...stored(stores.serviceAccounts), subresources: { token: h.tokenRequest } });
+  resources.add(stored(stores.secrets));
+  resources.add(stored(stores.configMaps));
+  resources.add(stored(stores.nodes));
+  resources.add(stored(stores.events));
+  resources.add({ ...stored(stores.clusterRoleBindings), admit: h.rbacAdmission('clusterrolebindings') });
+  resources.add({ ...stored(stores.clusterRoles), admit: h.rbacAdmission('clusterroles') });
+  resources.add({ ...stored(stores.roleBindings), admit: h.rbacAdmission('rolebindings') });
+  resources.add({ ...stored(stores.roles), admit: h.rbacAdmission('roles') });
+  resources.add(stored(stores.leases));
   const authn = 'authentication.k8s.io';
   resources.add({
     def: virtual(authn, 'v1', 'selfsubjectreviews', 'SelfSubjectReview'),
