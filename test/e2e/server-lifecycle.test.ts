@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,20 @@ describe('the server on its data directory', () => {
     assert.equal(await k2.ok(['get', 'configmap', 'durable', '-o', 'jsonpath={.data.k}']), 'v');
     k.cleanup();
     k2.cleanup();
+  });
+
+  it('--tls-san adds names to the serving certificate, which is re-issued from the same CA', async () => {
+    const server = started.pop()!;
+    await server.stop('SIGTERM');
+    const caBefore = readFileSync(join(dataDir, 'ca.crt'), 'utf8');
+    const again = await startServer(['--tls-san', 'api.example.test', '--tls-san', '10.9.8.7'], { dataDir });
+    started.push(again);
+    const cert = new X509Certificate(readFileSync(join(dataDir, 'server.crt')));
+    assert.match(cert.subjectAltName ?? '', /DNS:api\.example\.test/);
+    assert.match(cert.subjectAltName ?? '', /IP Address:10\.9\.8\.7/);
+    assert.match(cert.subjectAltName ?? '', /DNS:kubernetes\.default\.svc\.cluster\.local/);
+    assert.equal(readFileSync(join(dataDir, 'ca.crt'), 'utf8'), caBefore);
+    assert.ok(cert.verify(new X509Certificate(caBefore).publicKey), 'signed by the cluster CA');
   });
 
   it('SIGTERM shuts down cleanly while a watch is open', async () => {
