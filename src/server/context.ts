@@ -12,14 +12,10 @@ export interface RequestContext {
   user?: UserInfo;
   /** The authenticated user when impersonating. */
   impersonator?: UserInfo;
-  /** Audiences the credential was accepted for. */
-  audiences?: string[];
-  /** `credential-id` extra of the authenticated user, for the audit log. */
+  /** The authorization decision and its reason, for the audit event's annotations. */
   authorizationDecision?: { decision: string; reason: string };
   /** Warnings to send as `Warning: 299 - "..."` headers. */
   warnings: string[];
-  /** Why authentication failed (logged and audited, never sent to the client). */
+  /** Why authentication failed (logged, never sent to the client). */
   authenticationError?: string;
-  /** The raw bearer token, available to handlers that must re-authenticate it (never logged). */
-  startTime: number;
 }

@@ -179,7 +179,7 @@ export async function listen(handler: Handler, opts: ListenOptions): Promise<Run
       get signal() {
         return signalFor();
       },
-      ctx: { auditId: randomUUID(), warnings: [], startTime: performance.now() },
+      ctx: { auditId: randomUUID(), warnings: [] },
       remoteAddress: req.socket?.remoteAddress ?? '',
     };
     handler(apiReq)

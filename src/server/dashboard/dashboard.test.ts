@@ -36,7 +36,7 @@ function request(
     },
     body: async () => body,
     signal: new AbortController().signal,
-    ctx: { auditId: 'test', warnings: [], startTime: 0 },
+    ctx: { auditId: 'test', warnings: [] },
     remoteAddress: '127.0.0.1',
   };
 }

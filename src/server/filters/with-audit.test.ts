@@ -41,7 +41,7 @@ function request(method: string, url: string, token?: string): ApiRequest {
     headers: { 'user-agent': 'kubectl/v1.33.0', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: async () => Buffer.alloc(0),
     signal: new AbortController().signal,
-    ctx: { auditId: `audit-${Math.random()}`, warnings: [], startTime: 0 },
+    ctx: { auditId: `audit-${Math.random()}`, warnings: [] },
     remoteAddress: '10.0.0.7',
   };
 }

@@ -13,6 +13,7 @@ function record(sink: AuditSink, req: ApiRequest, code: number, received: Date, 
     annotations['authorization.k8s.io/reason'] = ctx.authorizationDecision.reason;
   }
   const q = req.query.toString();
+  const ref = objectRef(ctx.requestInfo);
   sink.write({
     kind: 'Event',
     apiVersion: 'audit.k8s.io/v1',
@@ -25,7 +26,7 @@ function record(sink: AuditSink, req: ApiRequest, code: number, received: Date, 
     ...(ctx.impersonator && ctx.user ? { impersonatedUser: auditUser(ctx.user) } : {}),
     sourceIPs: [req.remoteAddress],
     ...(header(req, 'user-agent') ? { userAgent: header(req, 'user-agent') } : {}),
-    ...(objectRef(ctx.requestInfo) ? { objectRef: objectRef(ctx.requestInfo) } : {}),
+    ...(ref ? { objectRef: ref } : {}),
     responseStatus: { metadata: {}, code },
     requestReceivedTimestamp: received.toISOString(),
     stageTimestamp: new Date().toISOString(),

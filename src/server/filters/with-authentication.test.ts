@@ -35,7 +35,6 @@ function request(headers: Record<string, string> = {}): ApiRequest {
     ctx: {
       auditId: 'audit-1',
       warnings: [],
-      startTime: 0,
       requestInfo: getRequestInfo('GET', '/api/v1/namespaces/default/pods', query),
     },
     remoteAddress: '127.0.0.1',

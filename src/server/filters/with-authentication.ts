@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts';
 /** Authenticates one request from its headers. */
 export type RequestAuthenticate = (headers: HeaderAccessor) => Promise<RequestAuthenticationResult>;
 
-/** Sets ctx.user (and audiences), or answers 401. The Authorization header is removed after success. */
+/** Sets ctx.user, or answers 401. The Authorization header is removed after success. */
 export function withAuthentication(
   next: Handler,
   authenticate: RequestAuthenticate,
@@ -28,7 +28,6 @@ export function withAuthentication(
       throw unauthorized();
     }
     req.ctx.user = result.user;
-    req.ctx.audiences = result.audiences;
     delete req.headers.authorization;
     return next(req);
   };

@@ -22,7 +22,6 @@ function request(method: string, url: string, user: UserInfo = JANE): ApiRequest
     ctx: {
       auditId: 'a',
       warnings: [],
-      startTime: 0,
       requestInfo: getRequestInfo(method, u.pathname, u.searchParams),
       user,
     },

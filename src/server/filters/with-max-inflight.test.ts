@@ -15,7 +15,7 @@ function request(url: string): ApiRequest {
     headers: {},
     body: async () => Buffer.alloc(0),
     signal: new AbortController().signal,
-    ctx: { auditId: 'a', warnings: [], startTime: 0, requestInfo: getRequestInfo('GET', u.pathname, u.searchParams) },
+    ctx: { auditId: 'a', warnings: [], requestInfo: getRequestInfo('GET', u.pathname, u.searchParams) },
     remoteAddress: '127.0.0.1',
   };
 }

@@ -23,7 +23,7 @@ function patchRequest(path: string, contentType: string, body: string): ApiReque
     headers: { 'content-type': contentType, 'user-agent': 'test/1' },
     body: async () => Buffer.from(body),
     signal: new AbortController().signal,
-    ctx: { auditId: 't', warnings: [], startTime: 0, requestInfo: getRequestInfo('PATCH', u.pathname, u.searchParams) },
+    ctx: { auditId: 't', warnings: [], requestInfo: getRequestInfo('PATCH', u.pathname, u.searchParams) },
     remoteAddress: '127.0.0.1',
   };
 }

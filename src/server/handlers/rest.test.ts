@@ -47,7 +47,6 @@ function request(method: string, url: string, opts: RequestOpts = {}): ApiReques
     ctx: {
       auditId: 'test',
       warnings: [],
-      startTime: 0,
       requestInfo: getRequestInfo(method, u.pathname, u.searchParams),
       user: { username: 'admin', uid: '', groups: ['system:masters', 'system:authenticated'], extra: {} },
     },

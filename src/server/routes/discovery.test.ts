@@ -23,7 +23,7 @@ function request(path: string, accept?: string, method = 'GET'): ApiRequest {
     headers: accept ? { accept } : {},
     body: async () => Buffer.alloc(0),
     signal: new AbortController().signal,
-    ctx: { auditId: 'test', warnings: [], startTime: 0 },
+    ctx: { auditId: 'test', warnings: [] },
     remoteAddress: '127.0.0.1',
   };
 }
