@@ -206,11 +206,6 @@ export function forbidden(gr: GroupResource, name: string, why: string): StatusE
   });
 }
 
-/** 403 for a non-resource URL: `forbidden: User "x" cannot get path "/foo"`. */
-export function forbiddenMessage(message: string, details?: StatusDetails): StatusError {
-  return failure(403, 'Forbidden', message, details);
-}
-
 /** 405 MethodNotAllowed. */
 export function methodNotSupported(gr: GroupResource, action: string): StatusError {
   return failure(

@@ -99,11 +99,6 @@ export interface ObjectWatch<T> extends AsyncIterable<ObjectEvent<T>> {
 /** Checks made before objects are created in a namespace (NamespaceLifecycle admission). */
 export type NamespaceGate = (namespace: string, name: string) => Promise<void>;
 
-/** Hooks that run after a committed write (not on dry runs). Used for cache invalidation and events. */
-export interface StoreHooks<T> {
-  afterDelete?(obj: T): void;
-}
-
 const DEFAULT_UNCONDITIONAL_RETRIES = 16;
 /** Serialized objects remembered per store for getJson (oldest evicted first). */
 const SERIALIZED_CACHE_SIZE = 1024;
