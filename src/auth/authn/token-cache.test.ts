@@ -79,8 +79,11 @@ test('concurrent identical lookups share one validation, including its error', a
   await other;
   assert.equal(calls, 2, 'one per distinct (token, audiences)');
   assert.ok(results.every((r) => r?.user.username === 'alice'));
-  results[0]!.user.groups.push('mutated');
-  assert.deepEqual(results[1]!.user.groups, ['g'], 'each caller gets its own copy');
+  assert.throws(() => results[0]!.user.groups.push('mutated'), TypeError, 'callers share one immutable answer');
+  assert.throws(() => {
+    results[0]!.user.username = 'mallory';
+  }, TypeError);
+  assert.deepEqual(results[1]!.user.groups, ['g']);
 
   calls = 0;
   const e = new CachedTokenAuthenticator(slow(new AuthenticationError('bad')), { clock: new FakeClock() });

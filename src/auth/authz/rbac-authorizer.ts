@@ -9,6 +9,20 @@ import type { PolicyIndex } from './policy-index.ts';
 import { ruleAllows } from './rule-match.ts';
 import { describeSource, RuleResolverOverIndex } from './rule-resolver.ts';
 
+type GrantingItem = Parameters<typeof describeSource>[0];
+
+// Resolved items are shared until the policy changes, so each one's allow reason is formatted once, not per request.
+const allowReasons = new WeakMap<GrantingItem, string>();
+
+function allowReason(item: GrantingItem): string {
+  let reason = allowReasons.get(item);
+  if (reason === undefined) {
+    reason = `RBAC: allowed by ${describeSource(item)}`;
+    allowReasons.set(item, reason);
+  }
+  return reason;
+}
+
 /** The RBAC authorizer and rule resolver over an in-memory policy index. */
 export class RbacAuthorizer implements Authorizer, RuleResolver {
   readonly resolver: RuleResolverOverIndex;
@@ -26,7 +40,7 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
         continue;
       }
       for (const rule of item.rules) {
-        if (ruleAllows(attrs, rule)) return { decision: 'Allow', reason: `RBAC: allowed by ${describeSource(item)}` };
+        if (ruleAllows(attrs, rule)) return { decision: 'Allow', reason: allowReason(item) };
       }
     }
     return { decision: 'NoOpinion', reason: errors.length ? `RBAC: ${aggregateMessage(errors)}` : '' };

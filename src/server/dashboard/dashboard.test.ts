@@ -303,6 +303,17 @@ describe('dashboard sessions', () => {
     assert.equal(seen, undefined);
     await refused(h(apiReq(id, {})));
   });
+
+  it('is involved only with its own paths and with cookie requests that carry no bearer token', async () => {
+    valid.set('tok', { ok: true, user });
+    const id = await login('tok');
+    assert.equal(dashboard.involves(request('GET', '/dashboard/')), true);
+    assert.equal(dashboard.involves(request('GET', '/dashboard')), true);
+    assert.equal(dashboard.involves(apiReq(id)), true);
+    assert.equal(dashboard.involves(apiReq(id, {})), true, 'a cookie without the header must still be refused');
+    assert.equal(dashboard.involves(apiReq(id, { ...H, authorization: 'Bearer x' })), false);
+    assert.equal(dashboard.involves(request('GET', '/api', { headers: H })), false);
+  });
 });
 
 describe('dashboard session sweeper', () => {

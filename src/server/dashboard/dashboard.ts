@@ -62,6 +62,12 @@ export interface DashboardDeps {
 
 /** The dashboard as the server sees it. */
 export interface Dashboard {
+  /**
+   * Whether `req` is the dashboard's business at all: a /dashboard path, or a request without an Authorization
+   * header that carries a cookie header (which may be a session). When false, handle and sessionToken would both
+   * answer undefined, so the filter skips them (API clients pay nothing for the dashboard).
+   */
+  involves(req: ApiRequest): boolean;
   /** Serves /dashboard/... (files and the session API); undefined for any other path. */
   handle(req: ApiRequest): Promise<ApiResponse | undefined>;
   /** The token a session-cookie request acts as; undefined when it is not a session request; throws 401 when refused. */
@@ -372,6 +378,10 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
   timer?.unref();
 
   return {
+    involves: (req) =>
+      req.path.startsWith('/dashboard') ||
+      (req.headers.authorization === undefined && req.headers.cookie !== undefined),
+
     async handle(req) {
       if (req.path === '/dashboard')
         return { status: 301, headers: { ...SECURITY_HEADERS, location: '/dashboard/' }, body: '' };

@@ -5,17 +5,17 @@
  *   bearer token, so the authentication filter validates it like any other (and removes it after success);
  * - a session cookie that may not be used (no dashboard header, ended session) is the fixed 401, never anonymous.
  */
-import type { Handler } from '../http.ts';
+import type { ApiRequest, Handler } from '../http.ts';
 import type { Logger } from '../logger.ts';
 import type { Dashboard } from './dashboard.ts';
 
 /** Wraps `next` (the authentication filter and what follows) with the dashboard. */
 export function withDashboard(
   next: Handler,
-  dashboard: Pick<Dashboard, 'handle' | 'sessionToken'>,
+  dashboard: Pick<Dashboard, 'involves' | 'handle' | 'sessionToken'>,
   log: Logger,
 ): Handler {
-  return async (req) => {
+  const dashboardRequest = async (req: ApiRequest) => {
     const own = await dashboard.handle(req);
     if (own) return own;
     let token: string | undefined;
@@ -28,4 +28,5 @@ export function withDashboard(
     if (token !== undefined) req.headers.authorization = `Bearer ${token}`;
     return next(req);
   };
+  return (req) => (dashboard.involves(req) ? dashboardRequest(req) : next(req));
 }

@@ -31,6 +31,11 @@ runStorageConformance('sqlite :memory:', async () => {
   return { storage, cleanup: () => storage.close() };
 });
 
+runStorageConformance('sqlite :memory: without the latest-value cache', async () => {
+  const storage = openSqliteStorage({ path: ':memory:', latestCacheBytes: 0 });
+  return { storage, cleanup: () => storage.close() };
+});
+
 runStorageConformance('sqlite file', async () => {
   const tmp = tempDir();
   const storage = openSqliteStorage({ path: join(tmp.dir, 'state.db') });
@@ -44,6 +49,27 @@ runStorageConformance('sqlite file', async () => {
 });
 
 describe('sqlite storage', () => {
+  it('point reads served from the latest-value cache follow every write', async () => {
+    const s = openSqliteStorage({ path: ':memory:' });
+    try {
+      const key = '/registry/pods/ns/a';
+      const a1 = await s.create(key, buf('a1'));
+      assert.deepEqual(await s.get(key), a1); // now cached
+      const a2 = await s.update(key, buf('a2'), a1.modRevision);
+      assert.deepEqual(await s.get(key), a2);
+      await s.delete(key, a2.modRevision);
+      assert.equal(await s.get(key), undefined);
+      const a3 = await s.create(key, buf('a3'));
+      assert.deepEqual(await s.get(key), a3);
+      await assert.rejects(s.update(key, buf('stale'), a2.modRevision), (e) => isStorageError(e, 'Conflict'));
+      assert.deepEqual(await s.get(key), a3);
+      const got = await s.get(key);
+      assert.equal(got?.value.toString(), 'a3');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('starts at revision 1 so no object ever has resourceVersion 0', async () => {
     const s = openSqliteStorage({ path: ':memory:' });
     try {

@@ -11,6 +11,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { StorageError, type StorageErrorCode } from '../errors.ts';
 import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, Watcher } from '../interface.ts';
+import { DEFAULT_LATEST_CACHE_BYTES, LatestCache } from './latest-cache.ts';
 import { LogWatcher } from './log-watcher.ts';
 import { prefixEnd } from './prefix-range.ts';
 import { createRevisionOf, rowToEvent, rowToKeyValue } from './rows.ts';
@@ -29,6 +30,8 @@ export interface SqliteStorageOptions {
   maxWatchBuffer?: number;
   /** Told about background compaction failures (which are retried at the next interval). */
   onBackgroundError?: (err: Error) => void;
+  /** Bytes of recently read or written values kept in memory for point reads (latest-cache.ts); 0 disables. */
+  latestCacheBytes?: number;
 }
 
 const DEFAULT_COMPACT_INTERVAL_MS = 5 * 60 * 1000;
@@ -62,6 +65,7 @@ export class SqliteStorage implements Storage {
   private readonly onBackgroundError: ((err: Error) => void) | undefined;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private readonly inReadTxn: <T>(fn: () => T) => T;
+  private readonly cache: LatestCache;
   private closed = false;
   private compacting: Promise<void> = Promise.resolve();
   private backgroundBusy = false;
@@ -76,6 +80,7 @@ export class SqliteStorage implements Storage {
     }
     if (!(interval >= 0)) throw new TypeError('compactInterval must be >= 0');
     this.onBackgroundError = opts.onBackgroundError;
+    this.cache = new LatestCache(opts.latestCacheBytes ?? DEFAULT_LATEST_CACHE_BYTES);
     try {
       this.db = new Database(opts.path);
     } catch (err) {
@@ -110,8 +115,13 @@ export class SqliteStorage implements Storage {
   async get(key: string): Promise<KeyValue | undefined> {
     checkKey(key);
     return this.guard(key, () => {
+      const cached = this.cache.get(key);
+      if (cached !== undefined) return cached;
       const row = this.latest(key);
-      return row === undefined || row.deleted ? undefined : rowToKeyValue(row);
+      if (row === undefined || row.deleted) return undefined;
+      const kv = rowToKeyValue(row);
+      this.cache.set(kv);
+      return kv;
     });
   }
 
@@ -173,6 +183,7 @@ export class SqliteStorage implements Storage {
       });
       return { key, value: stored, createRevision: id, modRevision: id };
     });
+    this.cache.refresh(kv);
     this.hub.publish({ type: 'ADDED', kv });
     return kv;
   }
@@ -200,6 +211,7 @@ export class SqliteStorage implements Storage {
         prevKv: rowToKeyValue(prev),
       };
     });
+    this.cache.refresh(event.kv);
     this.hub.publish(event);
     return event.kv;
   }
@@ -221,6 +233,7 @@ export class SqliteStorage implements Storage {
       });
       return { type: 'DELETED', kv: { ...prevKv, modRevision: id }, prevKv };
     });
+    this.cache.delete(key);
     this.hub.publish(event);
     return event.kv;
   }
@@ -381,6 +394,8 @@ export class SqliteStorage implements Storage {
         return this.db.transaction(fn).immediate();
       } catch (err) {
         if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          // Someone else wrote this key: what the cache holds for it can no longer be trusted.
+          this.cache.delete(key);
           throw new StorageError(onRace, 'concurrent write to the same key', { key, cause: err });
         }
         throw err;
