@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { verify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { LEGACY_ISSUER } from './claims.ts';
-import { createTokenSigner, issueLegacyServiceAccountToken, issueServiceAccountToken } from './issuer.ts';
+import {
+  createTokenSigner,
+  issueLegacyServiceAccountToken,
+  issueServiceAccountToken,
+  issueServiceAccountTokenAsync,
+} from './issuer.ts';
 import { parsePrivateKeyPem, toSigningKey } from './keys.ts';
 import * as F from './testing/fixtures.ts';
 
@@ -111,6 +116,17 @@ describe('issueServiceAccountToken', () => {
     const { token } = issueServiceAccountToken(ec, input);
     const { header, signature } = decode(token);
     assert.equal(header, `{"alg":"ES256","kid":"${F.EC_KEY_ID}"}`);
+    assert.equal(signature.length, 64);
+    const data = Buffer.from(token.slice(0, token.lastIndexOf('.')));
+    assert.ok(verify('sha256', data, { key: ec.key.publicKey, dsaEncoding: 'ieee-p1363' }, signature));
+  });
+
+  it('signs off the event loop to the same token (RS256) and a valid raw r||s signature (ES256)', async () => {
+    const input = { serviceAccount: SA, expirationSeconds: 600, audiences: ['a'], nowMs: NOW, jti: 'j' };
+    assert.deepEqual(await issueServiceAccountTokenAsync(rsa, input), issueServiceAccountToken(rsa, input));
+    const ec = createTokenSigner(ISSUER, toSigningKey(parsePrivateKeyPem(F.EC_PRIVATE_KEY)));
+    const { token } = await issueServiceAccountTokenAsync(ec, input);
+    const { signature } = decode(token);
     assert.equal(signature.length, 64);
     const data = Buffer.from(token.slice(0, token.lastIndexOf('.')));
     assert.ok(verify('sha256', data, { key: ec.key.publicKey, dsaEncoding: 'ieee-p1363' }, signature));

@@ -11,7 +11,7 @@ import {
   type ServiceAccountRef,
 } from './claims.ts';
 import { goMarshalSorted } from './go-json.ts';
-import { protectedHeaderB64, signCompact } from './jws.ts';
+import { protectedHeaderB64, signCompact, signCompactAsync } from './jws.ts';
 import type { SigningKey } from './keys.ts';
 
 /** Signs claim sets for one issuer. Build it once per (issuer, key); `sign` does no key parsing. */
@@ -20,6 +20,8 @@ export interface TokenSigner {
   readonly key: SigningKey;
   /** Adds `iss` (it wins over any claim of that name), marshals with sorted keys and signs. */
   sign(claims: Record<string, unknown>): string;
+  /** The same as `sign`, with the signature computed off the event loop (what a server should use). */
+  signAsync(claims: Record<string, unknown>): Promise<string>;
 }
 
 /** A TokenSigner for `issuer` (the first --service-account-issuer, or LEGACY_ISSUER for the tokens controller). */
@@ -30,6 +32,9 @@ export function createTokenSigner(issuer: string, key: SigningKey): TokenSigner 
     key,
     sign(claims) {
       return signCompact(key, headerB64, goMarshalSorted({ ...claims, iss: issuer }));
+    },
+    signAsync(claims) {
+      return signCompactAsync(key, headerB64, goMarshalSorted({ ...claims, iss: issuer }));
     },
   };
 }
@@ -45,12 +50,24 @@ export interface IssuedToken {
   expiresAtMs: number;
 }
 
-/** Builds and signs a bound service-account token exactly as upstream (spec tokens.md section 2). */
-export function issueServiceAccountToken(signer: TokenSigner, input: IssueTokenInput): IssuedToken {
+/** The claims of a bound token and what is known of it before signing. */
+function boundClaims(input: IssueTokenInput): Omit<IssuedToken, 'token'> {
   const jti = input.jti ?? randomUUID();
   const nowMs = input.nowMs ?? Date.now();
   const claims = buildBoundClaims({ ...input, nowMs, jti });
-  return { token: signer.sign(claims), jti, claims, expiresAtMs: (claims.exp as number) * 1000 };
+  return { jti, claims, expiresAtMs: (claims.exp as number) * 1000 };
+}
+
+/** Builds and signs a bound service-account token exactly as upstream (spec tokens.md section 2). */
+export function issueServiceAccountToken(signer: TokenSigner, input: IssueTokenInput): IssuedToken {
+  const unsigned = boundClaims(input);
+  return { token: signer.sign(unsigned.claims), ...unsigned };
+}
+
+/** issueServiceAccountToken with the signature computed off the event loop (the TokenRequest endpoint's way). */
+export async function issueServiceAccountTokenAsync(signer: TokenSigner, input: IssueTokenInput): Promise<IssuedToken> {
+  const unsigned = boundClaims(input);
+  return { token: await signer.signAsync(unsigned.claims), ...unsigned };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Node, Pod, Secret, ServiceAccount } from '../../api/core-v1.ts';
 import { formatTime, type ObjectMeta } from '../../api/meta.ts';
 import { badRequest, conflict, type FieldError, internalError, invalid, notFound } from '../../api/status.ts';
 import { EXPIRATION_EXTENSION_SECONDS, type ObjectRef, WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS } from './claims.ts';
-import { type IssuedToken, issueServiceAccountToken, type TokenSigner } from './issuer.ts';
+import { type IssuedToken, issueServiceAccountTokenAsync, type TokenSigner } from './issuer.ts';
 
 const GROUP = AUTHENTICATION_GROUP;
 const KIND = 'TokenRequest';
@@ -337,7 +337,7 @@ export async function createTokenRequest(
 
   let issued: IssuedToken;
   try {
-    issued = issueServiceAccountToken(options.signer, {
+    issued = await issueServiceAccountTokenAsync(options.signer, {
       serviceAccount: { namespace: sa.metadata.namespace ?? namespace, name: sa.metadata.name ?? name, uid: saUID },
       ...bound,
       expirationSeconds,
