@@ -9,7 +9,7 @@ import { openSqliteStorage } from '../../storage/sqlite/sqlite-storage.ts';
 import { FakeClock } from '../../util/clock.ts';
 import type { ApiRequest } from '../http.ts';
 import { silentLogger } from '../logger.ts';
-import { createDashboard, type Dashboard, type DashboardAuthResult } from './dashboard.ts';
+import { createDashboard, type Dashboard, type DashboardAuthResult, SESSION_WATCH_MAX_SECONDS } from './dashboard.ts';
 import { SESSION_PREFIX } from './session-crypto.ts';
 import { withDashboard } from './with-dashboard.ts';
 
@@ -144,6 +144,23 @@ describe('dashboard sessions', () => {
     assert.equal(JSON.parse(String(info!.body)).expiresAt, new Date(START + 5000).toISOString());
     clock.advance(5000);
     await refused(dashboard.sessionToken(apiReq(id)));
+  });
+
+  it('bounds a session watch by the token expiry and SESSION_WATCH_MAX_SECONDS, so an ended session stops it', async () => {
+    const token = jwt({ exp: START / 1000 + 600, sub: 'system:serviceaccount:a:b' });
+    valid.set(token, { ok: true, user });
+    const id = await login(token);
+    const timeoutOf = async (query: string) => {
+      const req = apiReq(id, H, query);
+      assert.equal(await dashboard.sessionToken(req), token);
+      return req.query.get('timeoutSeconds');
+    };
+    assert.equal(await timeoutOf('watch=1'), String(SESSION_WATCH_MAX_SECONDS));
+    assert.equal(await timeoutOf('watch=1&timeoutSeconds=3600'), String(SESSION_WATCH_MAX_SECONDS));
+    assert.equal(await timeoutOf('watch=1&timeoutSeconds=5'), '5', 'a shorter timeout is kept');
+    clock.advance(590_500);
+    assert.equal(await timeoutOf('watch=true'), '10', 'never past the token expiry');
+    assert.equal(await timeoutOf(''), null, 'other requests are left alone');
   });
 
   it('ends an idle session; requests (but not watches) count as activity', async () => {

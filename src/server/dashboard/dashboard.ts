@@ -87,6 +87,9 @@ interface SessionRecord {
 }
 
 /** Why a session is not usable. */
+/** The longest a watch opened by a dashboard session runs before the dashboard re-opens it (and the session is checked). */
+export const SESSION_WATCH_MAX_SECONDS = 60;
+
 type Ended = { ended: 'none' | 'expired' | 'idle' | 'invalid'; expiresAt?: number };
 
 // No inline script or style anywhere; the SPA only talks to its own origin.
@@ -243,6 +246,18 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
       // A concurrent request (maybe on another replica) stamped it, or logout deleted it: both are fine.
       if (!isStorageError(err, 'Conflict') && !isStorageError(err, 'KeyNotFound')) throw err;
     }
+  };
+
+  /**
+   * The session is checked when a request starts, and a watch outlives its start: a session watch is ended at the
+   * token's expiry and at most SESSION_WATCH_MAX_SECONDS after it began, so logout, idle expiry or revocation stop
+   * it within that bound (the dashboard re-opens watches, which checks the session again).
+   */
+  const boundWatch = (req: ApiRequest, rec: SessionRecord): void => {
+    let cap = SESSION_WATCH_MAX_SECONDS;
+    if (rec.expiresAt !== null) cap = Math.min(cap, Math.max(1, Math.ceil((rec.expiresAt - now()) / 1000)));
+    const asked = Number(req.query.get('timeoutSeconds') ?? Number.NaN);
+    if (!(asked >= 0 && asked <= cap)) req.query.set('timeoutSeconds', String(cap));
   };
 
   const sessionInfo = (rec: SessionRecord, token: string) => {
@@ -413,7 +428,8 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
       }
       // A watch runs on by itself: only requests the user caused count as activity.
       const watching = req.query.get('watch') === 'true' || req.query.get('watch') === '1';
-      if (!watching) await touch(found.storageKey, found.rec, found.revision);
+      if (watching) boundWatch(req, found.rec);
+      else await touch(found.storageKey, found.rec, found.revision);
       return found.token;
     },
 
