@@ -21,7 +21,15 @@ export interface ListenOptions {
   cert: string | Buffer;
   /** Called with transport-level failures (bad TLS handshakes, socket errors); never with request content. */
   onTransportError?: (err: Error) => void;
+  /**
+   * How long an HTTP/1.1 connection may take to send a request's headers, counted from the connection or from the
+   * end of the previous response (Go's ReadHeaderTimeout; kube-apiserver uses 32 s). Default 32 s.
+   */
+  http1HeaderTimeoutMs?: number;
 }
+
+/** kube-apiserver's ReadHeaderTimeout. */
+export const HTTP1_HEADER_TIMEOUT_MS = 32_000;
 
 /** A listening server. */
 export interface RunningServer {
@@ -145,15 +153,33 @@ export async function listen(handler: Handler, opts: ListenOptions): Promise<Run
     s.on('close', () => sessions.delete(s));
   });
   const sockets = new Set<import('node:net').Socket>();
-  server.on('secureConnection', (sock) => {
+  // Node's HTTP/1.1 header and request timeouts are not enforced on an HTTP/2 server's HTTP/1.1 connections, so a
+  // client sending headers slowly (or never) would hold its connection forever: each such connection gets a
+  // deadline for its next request's headers, cleared when the request arrives, re-armed when its response ends.
+  const headerTimeoutMs = opts.http1HeaderTimeoutMs ?? HTTP1_HEADER_TIMEOUT_MS;
+  const headerDeadlines = new WeakMap<import('node:net').Socket, NodeJS.Timeout>();
+  const awaitHeaders = (sock: import('node:net').Socket) => {
+    clearTimeout(headerDeadlines.get(sock));
+    if (!sock.destroyed) headerDeadlines.set(sock, setTimeout(() => sock.destroy(), headerTimeoutMs).unref());
+  };
+  server.on('secureConnection', (sock: import('node:tls').TLSSocket) => {
     sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
+    sock.on('close', () => {
+      sockets.delete(sock);
+      clearTimeout(headerDeadlines.get(sock));
+    });
+    if (sock.alpnProtocol !== 'h2') awaitHeaders(sock);
   });
   server.on('tlsClientError', (err) => opts.onTransportError?.(err));
   // Abort signals are made only for requests that ask for one (watches, streams): creating and firing an
   // AbortController per request costs more than the rest of the transport.
   const liveSignals = new Set<AbortController>();
   server.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    if (req.httpVersionMajor === 1) {
+      const sock = req.socket;
+      clearTimeout(headerDeadlines.get(sock));
+      res.once('finish', () => awaitHeaders(sock));
+    }
     let abort: AbortController | undefined;
     const signalFor = (): AbortSignal => {
       if (!abort) {
