@@ -393,11 +393,13 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     const audit: AuditSink = fileAuditSink(paths.auditLog);
     cleanups.push(() => audit.close());
     let h: Handler = router;
-    h = withAuthorization(h, authorizer, (decision) => metrics.authorizations.inc({ decision }));
+    h = withAuthorization(h, authorizer, metrics.countAuthorization);
     h = withTimeout(h, opts.requestTimeout * 1000);
-    h = withMaxInflight(h, opts.maxRequestsInflight, (n) => metrics.inflight.set(n));
+    const inflight = { current: 0 };
+    metrics.reportInflight(() => inflight.current);
+    h = withMaxInflight(h, opts.maxRequestsInflight, inflight);
     h = withImpersonation(h, authorizer);
-    h = withAuthentication(h, authenticate, log, (result) => metrics.authentications.inc({ result }));
+    h = withAuthentication(h, authenticate, log, metrics.countAuthentication);
     h = withDashboard(h, dashboard, log);
     h = withAudit(h, audit);
     h = withMetrics(h, metrics);

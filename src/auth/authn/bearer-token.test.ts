@@ -107,4 +107,10 @@ test('audiences are handed to the token authenticator', async () => {
 test('goTrimSpace trims what Go trims, not U+FEFF', () => {
   assert.equal(goTrimSpace('\t\u00a0 x \u3000\r\n'), 'x');
   assert.equal(goTrimSpace('\ufeffx'), '\ufeffx');
+  // Space at one end only, and nothing to trim.
+  assert.equal(goTrimSpace('x\u0085'), 'x');
+  assert.equal(goTrimSpace('\u2028x'), 'x');
+  assert.equal(goTrimSpace('Bearer a b'), 'Bearer a b');
+  assert.equal(goTrimSpace(' '), '');
+  assert.equal(goTrimSpace(''), '');
 });

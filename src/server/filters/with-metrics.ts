@@ -1,53 +1,52 @@
 /** Counts and times every request by verb, group, resource and code. */
 import type { Counter, Histogram } from 'prom-client';
 import { StatusError } from '../../api/status.ts';
-import type { Handler } from '../http.ts';
+import type { ApiRequest, Handler } from '../http.ts';
 import type { Metrics } from '../metrics.ts';
 
-type Labels = { verb: string; group: string; resource: string };
+/** The metric children of one (verb, group, resource): prom-client validates and hashes label objects per call. */
+interface Series {
+  latency: Histogram.Internal<string>;
+  countByCode: Map<number, Counter.Internal>;
+  labels: { verb: string; group: string; resource: string };
+}
 
 /** Records request metrics (after request info, so verb and resource are known). */
 export function withMetrics(next: Handler, metrics: Metrics): Handler {
-  // prom-client validates and hashes labels on every call; the label sets are few, so their children are kept.
-  const latencies = new Map<string, Histogram.Internal<string>>();
-  const counts = new Map<string, Counter.Internal>();
-  const latencyFor = (key: string, labels: Labels) => {
-    let h = latencies.get(key);
-    if (!h) {
-      h = metrics.latency.labels(labels);
-      latencies.set(key, h);
+  const series = new Map<string, Series>();
+  const seriesOf = (req: ApiRequest): Series => {
+    const info = req.ctx.requestInfo;
+    const verb = info?.verb ?? req.method.toLowerCase();
+    const group = info?.apiGroup ?? '';
+    const resource = info?.resource ?? '';
+    const key = `${verb}|${group}|${resource}`;
+    let s = series.get(key);
+    if (!s) {
+      const labels = { verb, group, resource };
+      s = { latency: metrics.latency.labels(labels), countByCode: new Map(), labels };
+      series.set(key, s);
     }
-    return h;
+    return s;
   };
-  const countFor = (key: string, labels: Labels, code: number) => {
-    const k = `${key}|${code}`;
-    let c = counts.get(k);
-    if (!c) {
-      c = metrics.requests.labels({ ...labels, code: String(code) });
-      counts.set(k, c);
+  const record = (s: Series, code: number, start: number) => {
+    s.latency.observe((performance.now() - start) / 1000);
+    let count = s.countByCode.get(code);
+    if (!count) {
+      count = metrics.requests.labels({ ...s.labels, code: String(code) });
+      s.countByCode.set(code, count);
     }
-    return c;
+    count.inc();
   };
   return async (req) => {
-    const info = req.ctx.requestInfo;
-    const labels = {
-      verb: info?.verb ?? req.method.toLowerCase(),
-      group: info?.apiGroup ?? '',
-      resource: info?.resource ?? '',
-    };
-    const key = `${labels.verb}|${labels.group}|${labels.resource}`;
+    const s = seriesOf(req);
     const start = performance.now();
-    let code = 500;
     try {
       const res = await next(req);
-      code = res.status;
+      record(s, res.status, start);
       return res;
     } catch (err) {
-      if (err instanceof StatusError) code = err.code;
+      record(s, err instanceof StatusError ? err.code : 500, start);
       throw err;
-    } finally {
-      latencyFor(key, labels).observe((performance.now() - start) / 1000);
-      countFor(key, labels, code).inc();
     }
   };
 }
