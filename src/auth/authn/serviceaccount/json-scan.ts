@@ -35,46 +35,91 @@ export function parseJsonChecked(text: string): CheckedJson | undefined {
     return { value };
   }
   if (text.indexOf('\\') < 0) {
-    // Without escapes every quote delimits a string, so colons outside strings count the members exactly; if
-    // JSON.parse kept as many, none was a duplicate.
-    const written = countMembersWritten(text);
-    const kept = countMembersKept(value);
-    if (kept === undefined) return undefined;
-    if (written === kept) {
-      const issMembers: unknown[] = [];
-      for (const key of Object.keys(value)) if (isIssName(key)) issMembers.push(value[key]);
-      return { value, issMembers };
-    }
+    // Without escapes every quote delimits a string, so the members written can be counted cheaply; if JSON.parse
+    // kept as many, none was a duplicate. (The compact-text count can run high, by the strings that begin with a
+    // colon: that only sends the text to the full scan.)
+    const written = hasJsonSpace(text) ? countMembersWritten(text) : countColonsAfterQuote(text);
+    const issMembers: unknown[] = [];
+    if (countKeptMembers(value, 1, issMembers) === written) return { value, issMembers };
   }
   return scan(text, value);
 }
 
-function countMembersWritten(text: string): number {
-  let count = 0;
-  let i = 0;
-  const n = text.length;
-  for (;;) {
-    const q = text.indexOf('"', i);
-    const gapEnd = q < 0 ? n : q;
-    for (let j = i; j < gapEnd; j++) if (text.charCodeAt(j) === 0x3a) count++;
-    if (q < 0) return count;
-    i = text.indexOf('"', q + 1) + 1;
-  }
+/** Deeper documents skip the quick check (the full scan handles any depth Go accepts), so recursion stays shallow. */
+const QUICK_CHECK_DEPTH = 64;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** Members in the parsed tree, or undefined past Go's depth limit. Iterative: hostile nesting is cheap. */
-function countMembersKept(root: unknown): number | undefined {
+/** Whether `text` holds any JSON whitespace (each probe is a fast single-character search). */
+function hasJsonSpace(text: string): boolean {
+  return text.indexOf(' ') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('\t') >= 0;
+}
+
+/**
+ * For `text` that is valid JSON without backslashes or whitespace: the member names written, plus the strings
+ * that begin with a colon. A colon right after a quote either ends a member name (with no whitespace allowed in
+ * between, every name is followed so) or is a string's first character.
+ */
+export function countColonsAfterQuote(text: string): number {
   let count = 0;
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth > MAX_DEPTH) return undefined;
-    const children = Array.isArray(v) ? v : Object.values(v);
-    if (!Array.isArray(v)) count += children.length;
-    for (const c of children) if (typeof c === 'object' && c !== null) stack.push([c, depth + 1]);
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    if (text.charCodeAt(colon - 1) === 0x22) count++;
   }
   return count;
+}
+
+/**
+ * The member names written in `text`, which must be valid JSON without backslashes: every quote then delimits a
+ * string, and a string is a member name exactly when the next non-whitespace character is a colon.
+ */
+export function countMembersWritten(text: string): number {
+  let count = 0;
+  let open = text.indexOf('"');
+  while (open >= 0) {
+    let after = text.indexOf('"', open + 1) + 1;
+    let c = text.charCodeAt(after);
+    while (isJsonSpace(c)) c = text.charCodeAt(++after);
+    if (c === 0x3a) count++;
+    open = text.indexOf('"', after);
+  }
+  return count;
+}
+
+/**
+ * The members JSON.parse kept in the tree under `node` (at nesting `depth`, the root being 1), or -1 when the tree
+ * is deeper than QUICK_CHECK_DEPTH. With `issMembers`, the values of the node's own `iss`-like members are appended
+ * in textual order. Walks with for-in, which unlike Object.keys/values allocates nothing; inherited keys are skipped,
+ * or a polluted Object.prototype could make up for a duplicate.
+ */
+export function countKeptMembers(node: object, depth: number, issMembers?: unknown[]): number {
+  if (depth > QUICK_CHECK_DEPTH) return -1;
+  let count = 0;
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const n = countKeptBelow(child, depth);
+      if (n < 0) return -1;
+      count += n;
+    }
+    return count;
+  }
+  const obj = node as Record<string, unknown>;
+  for (const key in obj) {
+    if (!hasOwn.call(obj, key)) continue;
+    const child = obj[key];
+    if (issMembers && isIssName(key)) issMembers.push(child);
+    const n = countKeptBelow(child, depth);
+    if (n < 0) return -1;
+    count += n + 1;
+  }
+  return count;
+}
+
+function countKeptBelow(child: unknown, depth: number): number {
+  return typeof child === 'object' && child !== null ? countKeptMembers(child, depth + 1) : 0;
 }
 
 /** Whether Go's case-insensitive field matching maps `key` to "iss" (ASCII case, and U+017F long s for s). */

@@ -173,6 +173,29 @@ describe('bound service account tokens', () => {
     for (const [w, extra, message] of cases) await fails(bound(w).authenticateToken(issue(extra)), message);
   });
 
+  it('takes the service account from a getter that answers synchronously, failures included', async () => {
+    const w = world();
+    const withLookup = (getServiceAccount: ServiceAccountTokenGetter['getServiceAccount']) =>
+      newBoundServiceAccountAuthenticator({
+        issuers: [ISS],
+        keys,
+        apiAudiences: [ISS],
+        getter: { ...getter(w), getServiceAccount },
+        now: () => NOW,
+      });
+    const down = () => {
+      throw new Error('etcd is down');
+    };
+    for (const token of [issue(), issue({ pod: { name: 'p', uid: 'pod-uid' } })]) {
+      const viaPromise = await bound(w).authenticateToken(token);
+      assert.ok(viaPromise);
+      assert.deepEqual(await withLookup(() => w.sa).authenticateToken(token), viaPromise);
+      await fails(withLookup(() => undefined).authenticateToken(token), 'serviceaccounts "sa" not found');
+      await fails(withLookup(down).authenticateToken(token), 'etcd is down');
+      await fails(withLookup(async () => down()).authenticateToken(token), 'etcd is down');
+    }
+  });
+
   it('keeps objects deleted within the leeway valid', async () => {
     const w = world();
     w.sa!.metadata.deletionTimestamp = '2023-12-31T23:59:00Z';

@@ -7,7 +7,8 @@ import type { Node, Pod, Secret, ServiceAccount } from '../../../api/core-v1.ts'
 
 /** Reads ServiceAccounts. */
 export interface ServiceAccountGetter {
-  getServiceAccount(namespace: string, name: string): Promise<ServiceAccount | undefined>;
+  /** May answer synchronously (a cache hit) or with a promise (a live read); a throw is a failed lookup too. */
+  getServiceAccount(namespace: string, name: string): ServiceAccount | undefined | Promise<ServiceAccount | undefined>;
 }
 
 /** Reads Secrets. */

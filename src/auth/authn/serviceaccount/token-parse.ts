@@ -3,6 +3,7 @@
  * bearer token is a compact JWS from one of our issuers, and extracts what verification needs. Anything that is
  * not such a token yields undefined ("not my kind"), never an error.
  */
+import { isCanonicalBase64Url } from './base64url.ts';
 import { type CheckedJson, goStdIssuer, parseJsonChecked } from './json-scan.ts';
 
 /** A compact JWS whose unverified `iss` is one of ours. */
@@ -91,22 +92,48 @@ function headerInfo(bytes: Buffer): HeaderInfo | undefined {
   };
 }
 
-// Every token from one signer has the same header, so its parse is remembered (bounded; cleared when full).
+// Every token from one signer has the same header, so its parse is remembered (bounded; cleared when full). Only
+// canonical header texts are stored, with null for a header go-jose refuses. The last hit is checked first:
+// comparing texts is cheaper than hashing a fresh one for the map.
 const HEADER_CACHE_LIMIT = 256;
-const headerCache = new Map<string, HeaderInfo | undefined>();
 
-function cachedHeaderInfo(part: string, bytes: Buffer): HeaderInfo | undefined {
-  if (headerCache.has(part)) return headerCache.get(part);
-  const info = headerInfo(bytes);
-  if (headerCache.size >= HEADER_CACHE_LIMIT) headerCache.clear();
-  headerCache.set(part, info);
-  return info;
+interface HeaderEntry {
+  text: string;
+  info: HeaderInfo | null;
 }
 
-/** The part decoded, when it is canonical unpadded base64url (re-encoding gives the same text). */
+const headerCache = new Map<string, HeaderEntry>();
+let lastHeader: HeaderEntry | undefined;
+
+/**
+ * The header info of a header part: undefined when the text is not canonical base64url (the slow path decides),
+ * null when it is but go-jose refuses the header. A cache hit skips the decode: the text was checked when stored.
+ */
+function canonicalHeaderInfo(part: string): HeaderInfo | null | undefined {
+  if (lastHeader?.text === part) return lastHeader.info;
+  let entry = headerCache.get(part);
+  if (!entry) {
+    const bytes = canonical(part);
+    if (!bytes) return undefined;
+    // Stored under a re-encoded copy (equal, as the part is canonical): the part is a slice of the token and
+    // would keep all of it alive.
+    entry = { text: bytes.toString('base64url'), info: headerInfo(bytes) ?? null };
+    if (headerCache.size >= HEADER_CACHE_LIMIT) headerCache.clear();
+    headerCache.set(entry.text, entry);
+  }
+  lastHeader = entry;
+  return entry.info;
+}
+
+/** The part decoded, when it is canonical unpadded base64url. */
 function canonical(part: string): Buffer | undefined {
   const bytes = Buffer.from(part, 'base64url');
-  return bytes.toString('base64url') === part ? bytes : undefined;
+  return isCanonicalBase64Url(part, bytes.length) ? bytes : undefined;
+}
+
+/** The ParsedJws of a usable header. Spelled out: spreading the cached object costs microseconds per call. */
+function parsedJws(header: HeaderInfo, signingInput: Buffer, signature: Buffer, payload: CheckedJson): ParsedJws {
+  return { alg: header.alg, kid: header.kid, critical: header.critical, signingInput, signature, payload };
 }
 
 /**
@@ -117,23 +144,18 @@ export function parseServiceAccountJws(token: string, issuers: ReadonlySet<strin
   const d1 = token.indexOf('.');
   const d2 = d1 < 0 ? -1 : token.indexOf('.', d1 + 1);
   if (d2 < 0 || token.indexOf('.', d2 + 1) >= 0) return undefined;
-  const headerPart = token.slice(0, d1);
-  const payloadPart = token.slice(d1 + 1, d2);
-  const sigPart = token.slice(d2 + 1);
 
   // The usual token is canonical base64url throughout: no whitespace, padding or stray bits to reconcile.
-  const payloadBytes = canonical(payloadPart);
-  const headerBytes = payloadBytes && canonical(headerPart);
-  const signature = headerBytes && canonical(sigPart);
-  if (!payloadBytes || !headerBytes || !signature) return parseSlow(token, d1, d2, issuers);
+  const payloadText = canonical(token.slice(d1 + 1, d2))?.toString('utf8');
+  const header = payloadText === undefined ? undefined : canonicalHeaderInfo(token.slice(0, d1));
+  const signature = header === undefined ? undefined : canonical(token.slice(d2 + 1));
+  if (payloadText === undefined || header === undefined || !signature) return parseSlow(token, d1, d2, issuers);
 
-  const payload = parseJsonChecked(payloadBytes.toString('utf8'));
+  const payload = parseJsonChecked(payloadText);
   if (!payload) return undefined;
   const iss = goStdIssuer(payload);
-  if (iss === undefined || !issuers.has(iss)) return undefined;
-  const header = cachedHeaderInfo(headerPart, headerBytes);
-  if (!header) return undefined;
-  return { ...header, signingInput: Buffer.from(token.slice(0, d2), 'latin1'), signature, payload };
+  if (iss === undefined || !issuers.has(iss) || !header) return undefined;
+  return parsedJws(header, Buffer.from(token.slice(0, d2), 'latin1'), signature, payload);
 }
 
 /** The general path: Go's exact tolerance for whitespace, padding and non-canonical base64. */
@@ -160,5 +182,5 @@ function parseSlow(token: string, d1: number, d2: number, issuers: ReadonlySet<s
 
   // go-jose signs over the canonical re-encoding of what it decoded, not over the presented text.
   const signingInput = Buffer.from(`${headerBytes.toString('base64url')}.${joseBytes.toString('base64url')}`, 'latin1');
-  return { ...header, signingInput, signature, payload };
+  return parsedJws(header, signingInput, signature, payload);
 }

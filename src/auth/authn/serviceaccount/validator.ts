@@ -16,8 +16,21 @@ export interface ValidationEffects {
 export interface ClaimsValidator<P> {
   /** Decodes this validator's private claims from the payload; throws ClaimDecodeError. */
   decodePrivate(payload: Record<string, unknown>): P;
-  /** Checks the claims against the clock and the cluster; throws AuthenticationError with upstream's message. */
-  validate(token: string, claims: PublicClaims, priv: P, effects: ValidationEffects): Promise<ServiceAccountInfo>;
+  /**
+   * Checks the claims against the clock and the cluster; fails with an AuthenticationError carrying upstream's
+   * message, thrown or as a rejection. May answer synchronously when no lookup has to wait.
+   */
+  validate(
+    token: string,
+    claims: PublicClaims,
+    priv: P,
+    effects: ValidationEffects,
+  ): ServiceAccountInfo | Promise<ServiceAccountInfo>;
+}
+
+/** Whether `v` is a promise (or any thenable) rather than a plain value. */
+export function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof (v as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 /**
