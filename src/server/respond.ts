@@ -34,5 +34,7 @@ export function withWarnings(req: ApiRequest, res: ApiResponse): ApiResponse {
   // nosniff on every response, as upstream: stored, user-controlled JSON must never be sniffed into HTML or script.
   const headers: Record<string, string | string[]> = { ...res.headers, 'x-content-type-options': 'nosniff' };
   if (req.ctx.warnings.length > 0) headers['warning'] = req.ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-  return { ...res, headers };
+  // The response object is the handler's own (made for this request); only its headers may be shared.
+  res.headers = headers;
+  return res;
 }
