@@ -8,6 +8,7 @@ import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { requestEntityTooLarge } from '../api/status.ts';
 import type { ApiRequest, ApiResponse, Handler } from './http.ts';
+import { Http1Deadlines } from './http1-deadlines.ts';
 import { errorResponse } from './respond.ts';
 
 /** Upstream's limit for request bodies (handlers/rest.go maxRequestBodyBytes). */
@@ -21,15 +22,9 @@ export interface ListenOptions {
   cert: string | Buffer;
   /** Called with transport-level failures (bad TLS handshakes, socket errors); never with request content. */
   onTransportError?: (err: Error) => void;
-  /**
-   * How long an HTTP/1.1 connection may take to send a request's headers, counted from the connection or from the
-   * end of the previous response (Go's ReadHeaderTimeout; kube-apiserver uses 32 s). Default 32 s.
-   */
-  http1HeaderTimeoutMs?: number;
+  /** HTTP/1.1 read deadlines (http1-deadlines.ts); kube-apiserver's by default. */
+  http1Deadlines?: { headerMs: number; idleMs: number };
 }
-
-/** kube-apiserver's ReadHeaderTimeout. */
-export const HTTP1_HEADER_TIMEOUT_MS = 32_000;
 
 /** A listening server. */
 export interface RunningServer {
@@ -153,22 +148,11 @@ export async function listen(handler: Handler, opts: ListenOptions): Promise<Run
     s.on('close', () => sessions.delete(s));
   });
   const sockets = new Set<import('node:net').Socket>();
-  // Node's HTTP/1.1 header and request timeouts are not enforced on an HTTP/2 server's HTTP/1.1 connections, so a
-  // client sending headers slowly (or never) would hold its connection forever: each such connection gets a
-  // deadline for its next request's headers, cleared when the request arrives, re-armed when its response ends.
-  const headerTimeoutMs = opts.http1HeaderTimeoutMs ?? HTTP1_HEADER_TIMEOUT_MS;
-  const headerDeadlines = new WeakMap<import('node:net').Socket, NodeJS.Timeout>();
-  const awaitHeaders = (sock: import('node:net').Socket) => {
-    clearTimeout(headerDeadlines.get(sock));
-    if (!sock.destroyed) headerDeadlines.set(sock, setTimeout(() => sock.destroy(), headerTimeoutMs).unref());
-  };
+  const deadlines = new Http1Deadlines(opts.http1Deadlines?.headerMs, opts.http1Deadlines?.idleMs);
   server.on('secureConnection', (sock: import('node:tls').TLSSocket) => {
     sockets.add(sock);
-    sock.on('close', () => {
-      sockets.delete(sock);
-      clearTimeout(headerDeadlines.get(sock));
-    });
-    if (sock.alpnProtocol !== 'h2') awaitHeaders(sock);
+    sock.on('close', () => sockets.delete(sock));
+    if (sock.alpnProtocol !== 'h2') deadlines.connected(sock);
   });
   server.on('tlsClientError', (err) => opts.onTransportError?.(err));
   // Abort signals are made only for requests that ask for one (watches, streams): creating and firing an
@@ -177,8 +161,8 @@ export async function listen(handler: Handler, opts: ListenOptions): Promise<Run
   server.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
     if (req.httpVersionMajor === 1) {
       const sock = req.socket;
-      clearTimeout(headerDeadlines.get(sock));
-      res.once('finish', () => awaitHeaders(sock));
+      deadlines.requestStarted(sock);
+      res.once('close', () => deadlines.responseEnded(sock));
     }
     let abort: AbortController | undefined;
     const signalFor = (): AbortSignal => {
