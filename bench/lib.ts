@@ -303,13 +303,22 @@ export function autocannonPath(): string | undefined {
  */
 export function autocannon(
   url: string,
-  opts: { connections: number; durationS: number; headers?: Record<string, string>; method?: string; body?: string },
+  opts: {
+    connections: number;
+    durationS: number;
+    headers?: Record<string, string>;
+    method?: string;
+    body?: string;
+    /** A fixed request rate (autocannon -R) instead of as fast as possible. */
+    rate?: number;
+  },
 ): Promise<AutocannonResult> {
   const bin = autocannonPath();
   if (!bin) throw new Error('autocannon is not installed: run `npm install --no-save autocannon`');
   const args = [bin, '--json', '--no-progress', '-c', String(opts.connections), '-d', String(opts.durationS)];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
   if (opts.method) args.push('-m', opts.method);
+  if (opts.rate) args.push('-R', String(opts.rate));
   if (opts.body !== undefined) args.push('-b', opts.body);
   args.push(url);
   return new Promise((resolve, reject) => {
@@ -341,6 +350,19 @@ export function rssOf(pid: number): number {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
     return m ? Number(m[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * CPU time (user + system, all threads) a process has used, in microseconds (Linux /proc, clock ticks of 10 ms), or
+ * NaN elsewhere. Unlike a rate, CPU per request barely depends on what else the machine is doing.
+ */
+export function cpuTimeOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
   } catch {
     return Number.NaN;
   }

@@ -14,6 +14,7 @@ import {
   type AutocannonResult,
   assertAllOk,
   autocannon,
+  cpuTimeOf,
   fmt,
   log,
   opsPerSecond,
@@ -28,6 +29,8 @@ import {
 } from './lib.ts';
 
 const NS = 'bench';
+/** A rate both servers sustain on 2 cores with room to spare, for figure 2b. */
+const CPU_RATE = 3000;
 const SA = 'reader';
 const POD = 'web';
 
@@ -66,7 +69,7 @@ async function setup(url: string, token: string, agent: Agent): Promise<string> 
 async function startBaseline(
   dataDir: string,
   response: { status: number; headers: Record<string, string>; body: Buffer },
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const dir = tempDir('baseline');
   const file = join(dir, 'response.json');
   writeFileSync(file, JSON.stringify({ ...response, body: undefined, bodyBase64: response.body.toString('base64') }));
@@ -94,6 +97,7 @@ async function startBaseline(
   });
   return {
     url: `https://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -114,6 +118,23 @@ function replayableHeaders(headers: Record<string, string | string[] | undefined
   return out;
 }
 
+/**
+ * Server CPU time per request at a fixed request rate, both servers under the same load: the cost of one request
+ * itself, which (unlike requests/s) does not move with whatever else the machine runs.
+ */
+async function cpuPerRequest(
+  pid: number,
+  url: string,
+  load: { connections: number; headers: Record<string, string> },
+  rate: number,
+  durationS: number,
+): Promise<number> {
+  const before = cpuTimeOf(pid);
+  const r = await autocannon(url, { ...load, rate, durationS });
+  assertAllOk('CPU per request', r);
+  return (cpuTimeOf(pid) - before) / r.requests.total;
+}
+
 function describe(r: AutocannonResult): string {
   return `${fmt(r.requests.average)} req/s, p99 ${fmt(r.latency.p99)} ms`;
 }
@@ -121,6 +142,8 @@ function describe(r: AutocannonResult): string {
 /** Measures figures 2 and 3 against the running server. */
 export async function requestPathRows(opts: {
   url: string;
+  /** The superkube server's process id (for its CPU time). */
+  serverPid: number;
   dataDir: string;
   adminToken: string;
   agent: Agent;
@@ -142,12 +165,17 @@ export async function requestPathRows(opts: {
   const load = { connections: opts.connections, headers: { authorization: `Bearer ${saToken}` } };
   let sk: AutocannonResult;
   let base: AutocannonResult;
+  let skCpu = Number.NaN;
+  let baseCpu = Number.NaN;
   try {
     log(`figure 2: GET pod as a service account, ${opts.durationS} s per side`);
     await autocannon(`${opts.url}${path}`, { ...load, durationS: opts.warmupS });
     sk = await autocannon(`${opts.url}${path}`, { ...load, durationS: opts.durationS });
     await autocannon(`${baseline.url}${path}`, { ...load, durationS: opts.warmupS });
     base = await autocannon(`${baseline.url}${path}`, { ...load, durationS: opts.durationS });
+    log(`figure 2b: server CPU per request at ${CPU_RATE} req/s`);
+    skCpu = await cpuPerRequest(opts.serverPid, `${opts.url}${path}`, load, CPU_RATE, opts.durationS / 2);
+    baseCpu = await cpuPerRequest(baseline.pid, `${baseline.url}${path}`, load, CPU_RATE, opts.durationS / 2);
   } finally {
     await baseline.stop();
   }
@@ -192,6 +220,13 @@ export async function requestPathRows(opts: {
       baseline: `${fmt(base.latency.p99)} ms`,
       ratio: ratio(sk.latency.p99, base.latency.p99),
       target: targetCell(p99Ratio, '<=', 2),
+    },
+    {
+      figure: `2b. same GET at a fixed ${CPU_RATE} req/s: server CPU time per request (user + system)`,
+      superkube: `${fmt(skCpu)} us`,
+      baseline: `${fmt(baseCpu)} us`,
+      ratio: ratio(baseCpu, skCpu),
+      target: 'report (ratio = baseline / superkube)',
     },
     {
       figure: `3. TokenRequest over HTTPS (autocannon -c ${opts.connections}): tokens/s`,

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       rows.push(
         ...(await requestPathRows({
           url: server.url,
+          serverPid: server.process.pid!,
           dataDir,
           adminToken: server.adminToken,
           agent: httpsAgent,

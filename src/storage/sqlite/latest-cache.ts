@@ -10,7 +10,7 @@
 import type { KeyValue } from '../interface.ts';
 
 /** Default bound on the cached values' bytes. */
-export const DEFAULT_LATEST_CACHE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_LATEST_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** A bounded key → latest KeyValue map; the oldest insertion is evicted first. Cached entries are frozen. */
 export class LatestCache {
