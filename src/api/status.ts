@@ -2,7 +2,6 @@
  * metav1.Status and StatusError: every API error leaves the server as one of these.
  * The constructors reproduce apimachinery's errors.New* messages byte for byte (k8s.io/apimachinery/pkg/api/errors).
  */
-import { goQuote } from './go-quote.ts';
 
 /** A field-level cause, as in Status.details.causes. */
 export interface StatusCause {
@@ -104,10 +103,7 @@ export interface FieldError {
   /** `Invalid value`, `Required value`, `Forbidden`, `Duplicate value`, `Not found`, `Unsupported value`, `Too long`, `Internal error` */
   type: FieldErrorType;
   field: string;
-  /**
-   * The offending value (field.Error.BadValue), printed as ErrorBody does: strings with strconv.Quote, numbers and
-   * booleans bare, null as `"null"`, and a {@link GoPrinted} verbatim. Undefined means no value is printed.
-   */
+  /** The offending value, printed in the message the way Go's %#v would for strings and numbers. */
   value?: unknown;
   detail?: string;
   /** For `Unsupported value`: the allowed values. */
@@ -140,65 +136,32 @@ const FIELD_ERROR_TEXT: Record<FieldErrorType, string> = {
   FieldValueTypeInvalid: 'Invalid value',
 };
 
-/** The types whose ErrorBody never prints the value, whatever it is. */
-const VALUELESS_TYPES: ReadonlySet<FieldErrorType> = new Set([
-  'FieldValueRequired',
-  'FieldValueForbidden',
-  'FieldValueTooLong',
-  'InternalError',
-]);
-
-/**
- * A bad value already rendered the way Go prints it: `%#v` of a slice or struct (`[]string{"/healthz"}`,
- * `rbac.RoleRef{APIGroup:"…", Kind:"Role", Name:"b"}`) or a fmt.Stringer's String() (metav1.Time). JS values carry
- * no Go type, so a validator reporting anything but a string, number or boolean says how Go would print it.
- */
-export interface GoPrinted {
-  readonly goPrinted: string;
-}
-
-// A class rather than a plain object so a decoded request body can never pass for a marked value.
-class GoPrintedValue implements GoPrinted {
-  readonly goPrinted: string;
-  constructor(goPrinted: string) {
-    this.goPrinted = goPrinted;
-  }
-}
-
-/** Marks `text` as the Go rendering of a bad value; fieldErrorBody prints it verbatim. */
-export function goPrinted(text: string): GoPrinted {
-  return new GoPrintedValue(text);
-}
-
-/** The bad value as field.Error.ErrorBody prints it. */
 function goValue(value: unknown): string {
-  // ErrorBody swaps a nil value (or nil pointer) for the string "null", which %q then quotes.
-  if (value === null || value === undefined) return goQuote('null');
-  if (value instanceof GoPrintedValue) return value.goPrinted;
-  if (typeof value === 'string') return goQuote(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  // Nobody said how Go prints this one; JSON is at least readable.
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return 'null';
   return JSON.stringify(value);
-}
-
-/** Whether ErrorBody prints a value; NotSupported always does (a nil one as `"null"`). */
-function printsValue(e: FieldError): boolean {
-  if (VALUELESS_TYPES.has(e.type)) return false;
-  return e.value !== undefined || e.type === 'FieldValueNotSupported';
-}
-
-/** field.NotSupported's detail: `supported values: "a", "b"`, each strconv.Quote'd. */
-function supportedDetail(e: FieldError): string {
-  if (e.type !== 'FieldValueNotSupported' || !e.supported?.length) return '';
-  return `supported values: ${e.supported.map(goQuote).join(', ')}`;
 }
 
 /** field.Error.ErrorBody(): the text after `<field>: `. */
 export function fieldErrorBody(e: FieldError): string {
-  const head = FIELD_ERROR_TEXT[e.type];
-  const withValue = printsValue(e) ? `${head}: ${goValue(e.value)}` : head;
-  const detail = [supportedDetail(e), e.detail ?? ''].filter((d) => d !== '').join(': ');
-  return detail ? `${withValue}: ${detail}` : withValue;
+  const text = FIELD_ERROR_TEXT[e.type];
+  switch (e.type) {
+    case 'FieldValueRequired':
+    case 'FieldValueForbidden':
+    case 'FieldValueTooLong':
+    case 'InternalError':
+      return e.detail ? `${text}: ${e.detail}` : text;
+    case 'FieldValueNotSupported': {
+      let s = `${text}: ${goValue(e.value)}`;
+      if (e.supported?.length) s += `: supported values: ${e.supported.map((v) => JSON.stringify(v)).join(', ')}`;
+      return e.detail ? `${s}: ${e.detail}` : s;
+    }
+    default: {
+      const s = e.value === undefined ? text : `${text}: ${goValue(e.value)}`;
+      return e.detail ? `${s}: ${e.detail}` : s;
+    }
+  }
 }
 
 /** `<field>: <body>` as field.Error.Error(). */
@@ -207,30 +170,19 @@ export function fieldErrorString(e: FieldError): string {
 }
 
 /**
- * field.ErrorList.ToAggregate().Error(): identical messages kept once, in first-seen order; one prints bare,
- * several as `[a, b]`; '' for none.
- */
-function fieldErrorAggregate(errs: readonly FieldError[]): string {
-  const msgs = [...new Set(errs.map(fieldErrorString))];
-  if (msgs.length <= 1) return msgs[0] ?? '';
-  return `[${msgs.join(', ')}]`;
-}
-
-/**
- * 422 Invalid as errors.NewInvalid: `<Kind[.group]> "<name>" is invalid: <errors>` (the name %q-quoted, the
- * `: <errors>` part only when there are errors) with one cause per field error, duplicates included.
+ * 422 Invalid: `<Kind> "<name>" is invalid: <errors>` with one cause per field error (errors.NewInvalid).
+ * Several errors are joined as `[a, b]`, as utilerrors.NewAggregate prints them.
  */
 export function invalid(kind: string, group: string, name: string, errs: FieldError[]): StatusError {
   const causes = errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
+  const msgs = errs.map(fieldErrorString);
+  const joined = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
-  const aggregate = fieldErrorAggregate(errs);
-  const message = `${qualifiedKind} ${goQuote(name)} is invalid${aggregate ? `: ${aggregate}` : ''}`;
-  return failure(422, 'Invalid', message, {
+  return failure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, {
     name,
     ...(group ? { group } : {}),
     kind,
-    // Upstream's causes field is omitempty: an empty list is not sent.
-    ...(causes.length > 0 ? { causes } : {}),
+    causes,
   });
 }
 

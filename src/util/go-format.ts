@@ -4,10 +4,39 @@
  * upstream's, so there is one implementation.
  */
 
-import { goQuote } from '../api/go-quote.ts';
+const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
+const SHORT_ESCAPES: Record<string, string> = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '\\': '\\\\',
+  '"': '\\"',
+};
 
-// Re-exported so importers of util keep one import site; the implementation sits in api/ for status.ts.
-export { goQuote } from '../api/go-quote.ts';
+/** strconv.Quote: printable Unicode kept, everything else escaped as Go does. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const short = SHORT_ESCAPES[ch];
+    if (short) {
+      out += short;
+      continue;
+    }
+    if (PRINTABLE.test(ch)) {
+      out += ch;
+      continue;
+    }
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
 
 /** `%q` of a []string: `["a" "b"]`, or `[]` when empty. */
 export function goQuoteList(items: readonly string[]): string {

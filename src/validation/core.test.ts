@@ -292,7 +292,7 @@ describe('validatePodUpdate', () => {
       'spec.activeDeadlineSeconds: Invalid value: 200: must be less than or equal to previous value',
     ]);
     assert.deepEqual(strs(validatePodUpdate(withSpec({ activeDeadlineSeconds: undefined }), old)), [
-      'spec.activeDeadlineSeconds: Invalid value: "null": must not update from a positive integer to nil value',
+      'spec.activeDeadlineSeconds: Invalid value: null: must not update from a positive integer to nil value',
     ]);
     assert.deepEqual(strs(validatePodUpdate(withSpec({ tolerations: [] }), old)), [
       'spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds',

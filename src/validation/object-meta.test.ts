@@ -136,7 +136,7 @@ describe('validateObjectMeta', () => {
     assert.deepEqual(strs(errs), [
       'metadata.generation: Invalid value: -1: must be greater than or equal to 0',
       'metadata.managedFields[0].operation: Invalid value: "Patch": must be `Apply` or `Update`',
-      'metadata.managedFields[0].manager: Invalid value: "k\\a": invalid character U+0007 (at position 1)',
+      'metadata.managedFields[0].manager: Invalid value: "k\\u0007": invalid character U+0007 (at position 1)',
     ]);
   });
 
@@ -200,7 +200,7 @@ describe('validateObjectMetaUpdate', () => {
       'metadata.namespace: Invalid value: "other": field is immutable',
       'metadata.uid: Invalid value: "u-2": field is immutable',
       // Upstream prints the time unquoted (a fmt.Stringer); status.ts quotes every string.
-      'metadata.creationTimestamp: Invalid value: 2025-01-01 00:00:00 +0000 UTC: field is immutable',
+      'metadata.creationTimestamp: Invalid value: "2025-01-01 00:00:00 +0000 UTC": field is immutable',
     ]);
   });
 

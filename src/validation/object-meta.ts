@@ -3,9 +3,9 @@
  * check that pkg/apis/core/validation adds for every built-in kind (core and RBAC alike).
  */
 import type { ObjectMeta, OwnerReference } from '../api/meta.ts';
-import { type FieldError, goPrinted } from '../api/status.ts';
+import type { FieldError } from '../api/status.ts';
 import { child, forbiddenValue, index, invalidValue, requiredValue, tooLongValue } from './field.ts';
-import { goOwnerReferenceSlice, goOwnerReferenceString, goStringSlice, goTimeString } from './go-format.ts';
+import { goStringSlice, goTimeString } from './go-format.ts';
 import { validateAnnotations, validateLabels } from './labels.ts';
 import { isQualifiedName, type NameValidator, nameIsDNSLabel } from './names.ts';
 
@@ -53,11 +53,7 @@ export function validateFinalizers(finalizers: string[], path: string): FieldErr
   for (const f of finalizers) errs.push(...validateFinalizerName(f, path));
   if (finalizers.includes(FINALIZER_ORPHAN) && finalizers.includes(FINALIZER_FOREGROUND)) {
     errs.push(
-      invalidValue(
-        path,
-        goPrinted(goStringSlice(finalizers)),
-        `finalizer ${FINALIZER_ORPHAN} and ${FINALIZER_FOREGROUND} cannot be both set`,
-      ),
+      invalidValue(path, finalizers, `finalizer ${FINALIZER_ORPHAN} and ${FINALIZER_FOREGROUND} cannot be both set`),
     );
   }
   return errs;
@@ -81,8 +77,7 @@ function validateOwnerReference(ref: OwnerReference, path: string): FieldError[]
   if (str(ref.name) === '') errs.push(invalidValue(child(path, 'name'), str(ref.name), 'must not be empty'));
   if (str(ref.uid) === '') errs.push(invalidValue(child(path, 'uid'), str(ref.uid), 'must not be empty'));
   if (gv.group === '' && gv.version === 'v1' && kind === 'Event') {
-    const value = goPrinted(goOwnerReferenceString(ref));
-    errs.push(invalidValue(path, value, `${gv.group}/${gv.version}, Kind=${kind} is disallowed from being an owner`));
+    errs.push(invalidValue(path, ref, `${gv.group}/${gv.version}, Kind=${kind} is disallowed from being an owner`));
   }
   return errs;
 }
@@ -100,7 +95,7 @@ export function validateOwnerReferences(refs: unknown, path: string): FieldError
         errs.push(
           invalidValue(
             path,
-            goPrinted(goOwnerReferenceSlice(refs)),
+            refs,
             `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`,
           ),
         );
@@ -218,7 +213,7 @@ function sameInstant(a: string | null | undefined, b: string | null | undefined)
  * deletionTimestamp and deletionGracePeriodSeconds are immutable, no new finalizers while deleting, and the new
  * labels/annotations/ownerReferences/managedFields/finalizers must be valid.
  *
- * Timestamps are reported as metav1.Time's String() (time.Time.String(), unquoted), an unset pointer as `"null"`.
+ * Timestamps are reported in Go's time.Time.String() form; api/status.ts quotes them (upstream does not).
  */
 export function validateObjectMetaUpdate(
   newMeta: ObjectMeta | undefined,
@@ -253,15 +248,11 @@ export function validateObjectMetaUpdate(
   errs.push(...validateImmutableField(str(n.uid), str(o.uid), child(path, 'uid')));
   if (!sameInstant(n.creationTimestamp, o.creationTimestamp)) {
     errs.push(
-      invalidValue(
-        child(path, 'creationTimestamp'),
-        goPrinted(goTimeString(n.creationTimestamp)),
-        FIELD_IMMUTABLE_ERROR_MSG,
-      ),
+      invalidValue(child(path, 'creationTimestamp'), goTimeString(n.creationTimestamp), FIELD_IMMUTABLE_ERROR_MSG),
     );
   }
   if (!sameInstant(n.deletionTimestamp, o.deletionTimestamp)) {
-    const value = n.deletionTimestamp ? goPrinted(goTimeString(n.deletionTimestamp)) : null;
+    const value = n.deletionTimestamp ? goTimeString(n.deletionTimestamp) : null;
     errs.push(invalidValue(child(path, 'deletionTimestamp'), value, FIELD_IMMUTABLE_ERROR_MSG));
   }
   const newGrace = n.deletionGracePeriodSeconds ?? null;

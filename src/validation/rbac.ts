@@ -13,9 +13,8 @@ import type {
   Subject,
 } from '../api/rbac-v1.ts';
 import { RBAC_GROUP } from '../api/rbac-v1.ts';
-import { type FieldError, goPrinted } from '../api/status.ts';
+import type { FieldError } from '../api/status.ts';
 import { child, index, invalidValue, notSupportedValue, requiredValue } from './field.ts';
-import { goRoleRef, goStringSlice } from './go-format.ts';
 import { labelSelectorConvertible, validateLabelSelector } from './labels.ts';
 import { isValidPathSegmentName, type NameValidator, nameIsDNSSubdomain } from './names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
@@ -43,17 +42,16 @@ export function validatePolicyRule(rule: PolicyRule, namespaced: boolean, path: 
   }
   const urls = list(r.nonResourceURLs);
   if (urls.length > 0) {
-    const value = goPrinted(goStringSlice(urls));
     if (namespaced) {
       errs.push(
-        invalidValue(child(path, 'nonResourceURLs'), value, 'namespaced rules cannot apply to non-resource URLs'),
+        invalidValue(child(path, 'nonResourceURLs'), urls, 'namespaced rules cannot apply to non-resource URLs'),
       );
     }
     if (list(r.apiGroups).length > 0 || list(r.resources).length > 0 || list(r.resourceNames).length > 0) {
       errs.push(
         invalidValue(
           child(path, 'nonResourceURLs'),
-          value,
+          urls,
           'rules cannot apply to both regular resources and non-resource URLs',
         ),
       );
@@ -93,7 +91,7 @@ export interface ClusterRoleValidationOptions {
 /**
  * A ClusterRole: cluster-scoped metadata with a path-segment name, rules, and an aggregationRule that, when present,
  * has at least one valid selector. A selector that would not convert also gets upstream's
- * `Invalid value: "null": invalid label selector.` on the selector's own path.
+ * `Invalid value: null: invalid label selector.` on the selector's own path.
  */
 export function validateClusterRole(role: ClusterRole, opts: ClusterRoleValidationOptions = {}): FieldError[] {
   const errs = [...validateObjectMeta(role.metadata, false, validateRBACName), ...validateRules(role.rules, false)];
@@ -175,7 +173,7 @@ function roleRefChanged(newRef: RoleRef | undefined, oldRef: RoleRef | undefined
   const n: Partial<RoleRef> = newRef ?? {};
   const o: Partial<RoleRef> = oldRef ?? {};
   const same = str(n.apiGroup) === str(o.apiGroup) && str(n.kind) === str(o.kind) && str(n.name) === str(o.name);
-  return same ? [] : [invalidValue('roleRef', goPrinted(goRoleRef(newRef)), 'cannot change roleRef')];
+  return same ? [] : [invalidValue('roleRef', newRef ?? null, 'cannot change roleRef')];
 }
 
 /** A RoleBinding: namespaced metadata, roleRef to a Role or ClusterRole in the RBAC group, valid subjects. */
