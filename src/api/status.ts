@@ -171,18 +171,20 @@ export function fieldErrorString(e: FieldError): string {
 
 /**
  * 422 Invalid: `<Kind> "<name>" is invalid: <errors>` with one cause per field error (errors.NewInvalid).
- * Several errors are joined as `[a, b]`, as utilerrors.NewAggregate prints them.
+ * Several errors are joined as `[a, b]`, as utilerrors.NewAggregate prints them; none leaves no `: ` part.
  */
 export function invalid(kind: string, group: string, name: string, errs: FieldError[]): StatusError {
   const causes = errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
-  const msgs = errs.map(fieldErrorString);
-  const joined = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
+  // field.ErrorList.ToAggregate keeps identical messages once; the causes keep every error.
+  const msgs = [...new Set(errs.map(fieldErrorString))];
+  const aggregate = msgs.length === 0 ? '' : `: ${msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`}`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
-  return failure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, {
-    name,
+  return failure(422, 'Invalid', `${qualifiedKind} ${JSON.stringify(name)} is invalid${aggregate}`, {
+    // StatusDetails' name and causes are omitempty.
+    ...(name ? { name } : {}),
     ...(group ? { group } : {}),
     kind,
-    causes,
+    ...(causes.length > 0 ? { causes } : {}),
   });
 }
 

@@ -3,8 +3,10 @@
  * body, reported in the order they appear, with upstream's texts (`unknown field "spec.foo"`, `duplicate field
  * "metadata.name"`). JSON.parse keeps the last of duplicate keys silently, so bodies are walked here.
  */
+
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { badRequest, StatusError } from '../api/status.ts';
+import { goQuote } from '../util/go-format.ts';
 
 /** What the walker needs to know of a schema: the named fields, free-form maps, list items. */
 export interface FieldSchema {
@@ -23,9 +25,7 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
   const v = query.get('fieldValidation');
   if (v === null || v === '') return 'Warn';
   if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
-  throw badRequest(
-    `fieldValidation: Unsupported value: ${JSON.stringify(v)}: supported values: "Ignore", "Strict", "Warn"`,
-  );
+  throw badRequest(`fieldValidation: Unsupported value: ${goQuote(v)}: supported values: "Ignore", "Strict", "Warn"`);
 }
 
 type Report = (problem: string) => void;

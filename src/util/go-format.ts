@@ -1,6 +1,6 @@
 /**
  * Go's printing of values that reach clients verbatim inside messages (strconv.Quote / `%q`, `%q` of a []string,
- * `%#v` of a []string, time.Time.String(), utilerrors aggregates). Messages are compared byte for byte with
+ * `%#v` of a []string, utilerrors aggregates). Messages are compared byte for byte with
  * upstream's, so there is one implementation.
  */
 
@@ -46,18 +46,6 @@ export function goQuoteList(items: readonly string[]): string {
 /** `%#v` of a []string: `[]string{"a", "b"}`. */
 export function goStringSlice(items: readonly string[]): string {
   return `[]string{${items.map(goQuote).join(', ')}}`;
-}
-
-/**
- * time.Time.String() of an RFC 3339 timestamp in UTC (`2024-01-02 03:04:05 +0000 UTC`); a missing or unparsable
- * time prints as Go's zero time.
- */
-export function goTimeString(rfc3339: string | null | undefined): string {
-  const ms = rfc3339 ? Date.parse(rfc3339) : Number.NaN;
-  if (Number.isNaN(ms)) return '0001-01-01 00:00:00 +0000 UTC';
-  const iso = new Date(ms).toISOString();
-  const frac = iso.slice(20, 23).replace(/0+$/, '');
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? `.${frac}` : ''} +0000 UTC`;
 }
 
 /**

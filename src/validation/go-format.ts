@@ -1,2 +1,2 @@
 /** Go value printing for validation details: one implementation, in util. */
-export { goQuote, goStringSlice, goTimeString } from '../util/go-format.ts';
+export { goQuote, goStringSlice } from '../util/go-format.ts';

@@ -200,7 +200,7 @@ describe('validateObjectMetaUpdate', () => {
       'metadata.namespace: Invalid value: "other": field is immutable',
       'metadata.uid: Invalid value: "u-2": field is immutable',
       // Upstream prints the time unquoted (a fmt.Stringer); status.ts quotes every string.
-      'metadata.creationTimestamp: Invalid value: "2025-01-01 00:00:00 +0000 UTC": field is immutable',
+      'metadata.creationTimestamp: Invalid value: "2025-01-01T00:00:00Z": field is immutable',
     ]);
   });
 

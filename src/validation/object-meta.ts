@@ -5,7 +5,7 @@
 import type { ObjectMeta, OwnerReference } from '../api/meta.ts';
 import type { FieldError } from '../api/status.ts';
 import { child, forbiddenValue, index, invalidValue, requiredValue, tooLongValue } from './field.ts';
-import { goStringSlice, goTimeString } from './go-format.ts';
+import { goStringSlice } from './go-format.ts';
 import { validateAnnotations, validateLabels } from './labels.ts';
 import { isQualifiedName, type NameValidator, nameIsDNSLabel } from './names.ts';
 
@@ -208,12 +208,21 @@ function sameInstant(a: string | null | undefined, b: string | null | undefined)
 }
 
 /**
+ * A timestamp as current kube-apiserver prints it in a field error: metav1.Time's JSON form (RFC 3339, seconds, UTC),
+ * and null for an unset one (upstream's ObjectMeta tests: `Invalid value: "1970-01-01T00:16:40Z"`).
+ */
+function timeJson(ts: string | null | undefined): string | null {
+  const ms = ts ? Date.parse(ts) : Number.NaN;
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
  * core ValidateObjectMetaUpdate: resourceVersion must be present (the registry copies the stored one in for
  * unconditional updates before validating), generation may not go down, name, namespace, uid, creationTimestamp,
  * deletionTimestamp and deletionGracePeriodSeconds are immutable, no new finalizers while deleting, and the new
  * labels/annotations/ownerReferences/managedFields/finalizers must be valid.
  *
- * Timestamps are reported in Go's time.Time.String() form; api/status.ts quotes them (upstream does not).
+ * Timestamps are reported in metav1.Time's JSON form (timeJson).
  */
 export function validateObjectMetaUpdate(
   newMeta: ObjectMeta | undefined,
@@ -247,13 +256,10 @@ export function validateObjectMetaUpdate(
   errs.push(...validateImmutableField(str(n.namespace), str(o.namespace), child(path, 'namespace')));
   errs.push(...validateImmutableField(str(n.uid), str(o.uid), child(path, 'uid')));
   if (!sameInstant(n.creationTimestamp, o.creationTimestamp)) {
-    errs.push(
-      invalidValue(child(path, 'creationTimestamp'), goTimeString(n.creationTimestamp), FIELD_IMMUTABLE_ERROR_MSG),
-    );
+    errs.push(invalidValue(child(path, 'creationTimestamp'), timeJson(n.creationTimestamp), FIELD_IMMUTABLE_ERROR_MSG));
   }
   if (!sameInstant(n.deletionTimestamp, o.deletionTimestamp)) {
-    const value = n.deletionTimestamp ? goTimeString(n.deletionTimestamp) : null;
-    errs.push(invalidValue(child(path, 'deletionTimestamp'), value, FIELD_IMMUTABLE_ERROR_MSG));
+    errs.push(invalidValue(child(path, 'deletionTimestamp'), timeJson(n.deletionTimestamp), FIELD_IMMUTABLE_ERROR_MSG));
   }
   const newGrace = n.deletionGracePeriodSeconds ?? null;
   const oldGrace = o.deletionGracePeriodSeconds ?? null;

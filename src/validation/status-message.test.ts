@@ -14,7 +14,7 @@ import {
   validateServiceAccount,
 } from './core.ts';
 import { validateObjectMetaUpdate } from './object-meta.ts';
-import { validateClusterRoleBinding, validateRole, validateRoleBindingUpdate } from './rbac.ts';
+import { validateClusterRoleBinding, validateRole } from './rbac.ts';
 
 const G = 'rbac.authorization.k8s.io';
 const LABEL_MSG =
@@ -94,55 +94,20 @@ describe('422 Status text', () => {
   });
 });
 
-describe('422 Status text where status.ts differs from upstream', () => {
-  it('dedupes identical errors in the message (field.ErrorList.ToAggregate)', {
-    todo: 'status.ts does not dedupe',
-  }, () => {
+describe('422 Status text: aggregation, name quoting and value printing', () => {
+  it('dedupes identical errors in the message (field.ErrorList.ToAggregate) but keeps every cause', () => {
     const old = {
       metadata: { name: 'web', namespace: 'ns', uid: 'u', resourceVersion: '1' },
       spec: { containers: [{ name: 'app', image: 'nginx' }] },
     };
     const errs = validatePodUpdate({ ...old, spec: { containers: [{ name: 'app', image: '' }] } }, old);
     assert.equal(errs.length, 2);
-    assert.equal(
-      invalid('Pod', '', 'web', errs).message,
-      'Pod "web" is invalid: spec.containers[0].image: Required value',
-    );
+    const err = invalid('Pod', '', 'web', errs);
+    assert.equal(err.message, 'Pod "web" is invalid: spec.containers[0].image: Required value');
+    assert.equal(err.status.details?.causes?.length, 2);
   });
 
-  it('prints []string values in Go syntax', { todo: 'status.ts prints arrays as JSON' }, () => {
-    const errs = validateRole({
-      metadata: { name: 'r', namespace: 'ns' },
-      rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }],
-    });
-    assert.equal(
-      invalid('Role', G, 'r', errs).message,
-      'Role.rbac.authorization.k8s.io "r" is invalid: rules[0].nonResourceURLs: Invalid value: []string{"/healthz"}: namespaced rules cannot apply to non-resource URLs',
-    );
-  });
-
-  it('prints struct values in Go %#v syntax', { todo: 'status.ts prints objects as JSON' }, () => {
-    const old = {
-      metadata: { name: 'rb', namespace: 'ns', uid: 'u', resourceVersion: '1' },
-      roleRef: { apiGroup: G, kind: 'Role', name: 'a' },
-    };
-    const errs = validateRoleBindingUpdate({ ...old, roleRef: { ...old.roleRef, name: 'b' } }, old);
-    assert.equal(
-      invalid('RoleBinding', G, 'rb', errs).message,
-      'RoleBinding.rbac.authorization.k8s.io "rb" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"b"}: cannot change roleRef',
-    );
-  });
-
-  it('prints fmt.Stringer values unquoted', { todo: 'status.ts quotes every string value' }, () => {
-    const old = { name: 'a', uid: 'u', resourceVersion: '1', creationTimestamp: '2024-01-02T03:04:05Z' };
-    const errs = validateObjectMetaUpdate({ ...old, creationTimestamp: '2025-01-01T00:00:00Z' }, old);
-    assert.equal(
-      invalid('Namespace', '', 'a', errs).message,
-      'Namespace "a" is invalid: metadata.creationTimestamp: Invalid value: 2025-01-01 00:00:00 +0000 UTC: field is immutable',
-    );
-  });
-
-  it('quotes the object name with %q', { todo: 'status.ts interpolates the name raw' }, () => {
+  it('quotes the object name with %q', () => {
     const errs = validateRole({ metadata: { name: 'a"b/c', namespace: 'ns' }, rules: [] });
     assert.match(
       invalid('Role', G, 'a"b/c', errs).message ?? '',
@@ -150,7 +115,30 @@ describe('422 Status text where status.ts differs from upstream', () => {
     );
   });
 
-  it('omits ": <errors>" when there are none', { todo: 'status.ts prints ": []"' }, () => {
-    assert.equal(invalid('Namespace', '', 'a', []).message, 'Namespace "a" is invalid');
+  it('omits ": <errors>", the empty name and the empty causes when there are none', () => {
+    const err = invalid('Namespace', '', 'a', []);
+    assert.equal(err.message, 'Namespace "a" is invalid');
+    assert.deepEqual(err.status.details, { name: 'a', kind: 'Namespace' });
+    assert.deepEqual(invalid('TokenRequest', 'authentication.k8s.io', '', []).status.details, {
+      group: 'authentication.k8s.io',
+      kind: 'TokenRequest',
+    });
+  });
+
+  // Current kube-apiserver prints a time as metav1.Time's JSON and an unset one as null (its ObjectMeta tests:
+  // `Invalid value: "1970-01-01T00:16:40Z": field is immutable`, `Invalid value: null: field is immutable`).
+  it('prints timestamps as RFC 3339 JSON and an unset one as null', () => {
+    const old = { name: 'a', uid: 'u', resourceVersion: '1', creationTimestamp: '2024-01-02T03:04:05Z' };
+    const changed = validateObjectMetaUpdate({ ...old, creationTimestamp: '2025-01-01T00:00:00.000Z' }, old);
+    assert.equal(
+      invalid('Namespace', '', 'a', changed).message,
+      'Namespace "a" is invalid: metadata.creationTimestamp: Invalid value: "2025-01-01T00:00:00Z": field is immutable',
+    );
+    const deleting = { ...old, deletionTimestamp: '2024-05-06T07:08:09Z' };
+    const cleared = validateObjectMetaUpdate({ ...old }, deleting);
+    assert.equal(
+      invalid('Namespace', '', 'a', cleared).message,
+      'Namespace "a" is invalid: metadata.deletionTimestamp: Invalid value: null: field is immutable',
+    );
   });
 });

@@ -94,7 +94,6 @@ describe('createTokenRequest', () => {
       'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes',
     );
     assert.deepEqual(err.status.details, {
-      name: '',
       group: 'authentication.k8s.io',
       kind: 'TokenRequest',
       causes: [

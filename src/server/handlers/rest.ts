@@ -15,6 +15,7 @@ import { updateManagedFields } from '../../registry/apply/managed-fields.ts';
 import { apiVersionOf } from '../../registry/resource.ts';
 import type { ListOptions, Store } from '../../registry/store.ts';
 import type { Clock } from '../../util/clock.ts';
+import { goQuote } from '../../util/go-format.ts';
 import type { ApiResources, ServedResource } from '../api-resources.ts';
 import { enforceFieldValidation, fieldProblems, fieldValidationOf, pruneUnknownFields } from '../field-validation.ts';
 import type { ApiRequest, ApiResponse, Handler } from '../http.ts';
@@ -54,11 +55,7 @@ function parseDryRun(values: string[]): boolean {
   if (values.length === 0) return false;
   for (const v of values)
     if (v !== 'All')
-      throw statusFailure(
-        400,
-        'BadRequest',
-        `dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`,
-      );
+      throw statusFailure(400, 'BadRequest', `dryRun: Unsupported value: ${goQuote(v)}: supported values: "All"`);
   return true;
 }
 
