@@ -94,6 +94,13 @@ export function serverCommand(): Command {
       '--root-ca-file <file>',
       'CA bundle published to clients (kubeconfig, kube-root-ca.crt, token secrets); default: <data-dir>/ca.crt',
     )
+    .option('--audit-log-path <file>', 'audit log (default: <data-dir>/audit.log; "" turns auditing off)')
+    .option(
+      '--audit-log-maxsize <MB>',
+      'size at which the audit log is rotated (0: never)',
+      String(d.auditLogMaxSizeMb),
+    )
+    .option('--audit-log-maxbackup <n>', 'rotated audit logs kept', String(d.auditLogMaxBackup))
     .action(async (flags: Record<string, string | string[] | boolean | undefined>) => {
       const bool = (v: unknown) => v === true || v === 'true';
       let opts: ServerOptions;
@@ -105,6 +112,14 @@ export function serverCommand(): Command {
       }
       await run(opts);
     });
+}
+
+/** A whole number flag >= 0, or an error naming the flag. */
+function nonNegative(flag: string, value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${flag} must be a whole number >= 0, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** Flag values to ServerOptions; throws on a malformed value (the caller prints it). */
@@ -147,6 +162,9 @@ function toOptions(
     leaderElectRenewDeadline: parseDuration(flags['leaderElectRenewDeadline'] as string),
     leaderElectRetryPeriod: parseDuration(flags['leaderElectRetryPeriod'] as string),
     rootCaFile: flags['rootCaFile'] as string | undefined,
+    auditLogPath: flags['auditLogPath'] as string | undefined,
+    auditLogMaxSizeMb: nonNegative('--audit-log-maxsize', flags['auditLogMaxsize']),
+    auditLogMaxBackup: nonNegative('--audit-log-maxbackup', flags['auditLogMaxbackup']),
     logLevel: (flags['logLevel'] as string | undefined) ?? (Number(flags['v']) >= 4 ? 'debug' : 'info'),
   };
 }

@@ -53,7 +53,7 @@ import type { Storage } from '../storage/interface.ts';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { ApiResources } from './api-resources.ts';
-import { type AuditSink, fileAuditSink } from './audit.ts';
+import { type AuditSink, fileAuditSink, noAuditSink } from './audit.ts';
 import { createDashboard } from './dashboard/dashboard.ts';
 import { withDashboard } from './dashboard/with-dashboard.ts';
 import {
@@ -390,7 +390,14 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
       if (oa) return oa;
       throw notFoundPath();
     };
-    const audit: AuditSink = fileAuditSink(paths.auditLog);
+    const auditPath = opts.auditLogPath ?? paths.auditLog;
+    const audit: AuditSink =
+      auditPath === ''
+        ? noAuditSink()
+        : fileAuditSink(auditPath, {
+            maxSizeBytes: opts.auditLogMaxSizeMb * 1024 * 1024,
+            maxBackups: opts.auditLogMaxBackup,
+          });
     cleanups.push(() => audit.close());
     let h: Handler = router;
     h = withAuthorization(h, authorizer, metrics.countAuthorization);

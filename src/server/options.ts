@@ -42,6 +42,12 @@ export interface ServerOptions {
   leaderElectRetryPeriod: number;
   /** The CA bundle clients are given (kubeconfig, kube-root-ca.crt, token secrets); default the data dir's CA. */
   rootCaFile?: string;
+  /** Audit log file; default `<data-dir>/audit.log`; '' turns auditing off (kube-apiserver's --audit-log-path). */
+  auditLogPath?: string;
+  /** Megabytes the audit log may reach before it is rotated; 0 never rotates. */
+  auditLogMaxSizeMb: number;
+  /** Rotated audit logs kept. */
+  auditLogMaxBackup: number;
 }
 
 /** Defaults for every option but the data directory. */
@@ -71,5 +77,7 @@ export function defaultOptions(dataDir: string): ServerOptions {
     leaderElectLeaseDuration: 15,
     leaderElectRenewDeadline: 10,
     leaderElectRetryPeriod: 2,
+    auditLogMaxSizeMb: 100,
+    auditLogMaxBackup: 5,
   };
 }
