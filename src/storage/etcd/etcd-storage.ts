@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Etcd3, type IKeyValue, type IOptions, type IRangeRequest, type IResponseHeader } from 'etcd3';
+import { checkRevision, checkValue, listBounds } from '../arguments.ts';
 import { StorageError } from '../errors.ts';
 import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, Watcher } from '../interface.ts';
 import { EtcdWatcher, type RawKeyValue, type RawWatchStream } from './etcd-watcher.ts';
@@ -195,23 +196,14 @@ export class EtcdStorage implements Storage {
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
-    const limit = opts.limit ?? 0;
-    const wanted = opts.revision ?? 0;
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError('limit must be a non-negative integer');
-    if (!Number.isSafeInteger(wanted) || wanted < 0) throw new TypeError('revision must be a non-negative integer');
-    if (opts.startAfter !== undefined && typeof opts.startAfter !== 'string') {
-      throw new TypeError('startAfter must be a string');
-    }
+    const { limit, revision: wanted, startAfter } = listBounds(prefix, opts);
     const range = this.keys.range(prefix);
     if (range === undefined) {
       const revision = wanted > 0 ? wanted : await this.currentRevision();
       return { items: [], revision, more: false, remaining: 0 };
     }
-    let start = range.start;
-    // A continue key before the prefix adds nothing; one at or past it starts the range just after itself.
-    if (opts.startAfter !== undefined && Buffer.compare(Buffer.from(opts.startAfter), Buffer.from(prefix)) >= 0) {
-      start = Buffer.concat([this.keys.key(opts.startAfter), Buffer.from([0])]);
-    }
+    // A continue key at or past the prefix starts the range just after itself.
+    const start = startAfter === undefined ? range.start : Buffer.concat([this.keys.key(startAfter), Buffer.from([0])]);
     const req: IRangeRequest = { key: start, range_end: range.end, limit, revision: wanted };
     const res = await this.call('list', prefix, true, (o) => this.client.kv.range(req, o));
     const items = res.kvs.map((kv) => this.toKeyValue(kv));
@@ -491,12 +483,4 @@ export class EtcdStorage implements Storage {
 
 function revisionOf(header: IResponseHeader): number {
   return Number(header.revision);
-}
-
-function checkValue(value: Buffer): void {
-  if (!Buffer.isBuffer(value)) throw new TypeError('value must be a Buffer');
-}
-
-function checkRevision(revision: number): void {
-  if (!Number.isSafeInteger(revision) || revision < 0) throw new TypeError('revision must be a non-negative integer');
 }

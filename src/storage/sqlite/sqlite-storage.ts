@@ -9,6 +9,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { checkKey, checkPrefix, checkRevision, checkValue, listBounds } from '../arguments.ts';
 import { StorageError, type StorageErrorCode } from '../errors.ts';
 import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, Watcher } from '../interface.ts';
 import { DEFAULT_LATEST_CACHE_BYTES, LatestCache } from './latest-cache.ts';
@@ -126,20 +127,8 @@ export class SqliteStorage implements Storage {
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
-    checkPrefix(prefix);
-    const limit = opts.limit ?? 0;
-    const wanted = opts.revision ?? 0;
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError('limit must be a non-negative integer');
-    if (!Number.isSafeInteger(wanted) || wanted < 0) throw new TypeError('revision must be a non-negative integer');
-    if (opts.startAfter !== undefined && typeof opts.startAfter !== 'string') {
-      throw new TypeError('startAfter must be a string');
-    }
+    const { limit, revision: wanted, startAfter: after } = listBounds(prefix, opts);
     const end = prefixEnd(prefix);
-    // A continue key before the prefix adds nothing to `name >= prefix`; one at or past it replaces it.
-    const after =
-      opts.startAfter !== undefined && Buffer.compare(Buffer.from(opts.startAfter), Buffer.from(prefix)) >= 0
-        ? opts.startAfter
-        : undefined;
     return this.guard(prefix, () =>
       this.inReadTxn(() => {
         const revision = this.readableRevision(wanted);
@@ -447,20 +436,4 @@ export class SqliteStorage implements Storage {
       this.backgroundBusy = false;
     }
   }
-}
-
-function checkKey(key: string): void {
-  if (typeof key !== 'string' || key.length === 0) throw new TypeError('key must be a non-empty string');
-}
-
-function checkPrefix(prefix: string): void {
-  if (typeof prefix !== 'string') throw new TypeError('prefix must be a string');
-}
-
-function checkValue(value: Buffer): void {
-  if (!Buffer.isBuffer(value)) throw new TypeError('value must be a Buffer');
-}
-
-function checkRevision(revision: number): void {
-  if (!Number.isSafeInteger(revision) || revision < 0) throw new TypeError('revision must be a non-negative integer');
 }
