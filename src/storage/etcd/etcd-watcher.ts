@@ -7,8 +7,8 @@
  */
 
 import { StorageError } from '../errors.ts';
-import type { WatchEvent, Watcher } from '../interface.ts';
-import { serialIterator, WATCH_DONE } from '../serial-iterator.ts';
+import type { WatchEvent } from '../interface.ts';
+import { QueuedWatcher, WATCH_DONE } from '../queued-watcher.ts';
 import type { EtcdRange } from './key-space.ts';
 
 /** The parts of an etcd key-value the watcher reads (etcd3's IKeyValue, revisions as decimal strings). */
@@ -60,52 +60,28 @@ const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2_000;
 
 /** A Watcher fed by an etcd watch stream that reconnects by itself until closed or compacted. */
-export class EtcdWatcher implements Watcher {
-  readonly done: Promise<Error | undefined>;
+export class EtcdWatcher extends QueuedWatcher {
   private readonly opts: EtcdWatcherOptions;
   /** The next revision to ask etcd for: one past the last event delivered into the queue. */
   private next: number;
-  private queue: WatchEvent[] = [];
-  private ended = false;
   private stream: RawWatchStream | undefined;
   private paused = false;
   private backoff = MIN_BACKOFF_MS;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private wake: (() => void) | undefined;
-  private resolveDone!: (err: Error | undefined) => void;
 
   constructor(opts: EtcdWatcherOptions) {
+    super();
     this.opts = opts;
     this.next = opts.afterRevision + 1;
-    this.done = new Promise((resolve) => {
-      this.resolveDone = resolve;
-    });
     void this.connect();
   }
 
-  /** Ends the watch with `err` (undefined: closed by the caller). Later calls are ignored. */
-  end(err?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.queue = [];
+  protected release(): void {
     clearTimeout(this.retryTimer);
     const stream = this.stream;
     this.stream = undefined;
     stream?.cancel();
     this.opts.onEnd(this);
-    this.resolveDone(err);
-    this.wakeUp();
-  }
-
-  close(): void {
-    this.end(undefined);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<WatchEvent[]> {
-    return serialIterator(
-      () => this.pull(),
-      () => this.close(),
-    );
   }
 
   private async connect(): Promise<void> {
@@ -180,13 +156,7 @@ export class EtcdWatcher implements Watcher {
     this.retryTimer.unref();
   }
 
-  private wakeUp(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-
-  private async pull(): Promise<IteratorResult<WatchEvent[]>> {
+  protected async pull(): Promise<IteratorResult<WatchEvent[]>> {
     for (;;) {
       if (this.ended) return WATCH_DONE;
       if (this.queue.length > 0) {
@@ -198,9 +168,7 @@ export class EtcdWatcher implements Watcher {
         }
         return { done: false, value: batch };
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+      await this.waitForWork();
     }
   }
 }

@@ -7,8 +7,8 @@
 
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { StorageError } from '../errors.ts';
-import type { WatchEvent, Watcher } from '../interface.ts';
-import { serialIterator, WATCH_DONE } from '../serial-iterator.ts';
+import type { WatchEvent } from '../interface.ts';
+import { QueuedWatcher, WATCH_DONE } from '../queued-watcher.ts';
 
 /**
  * Reads stored history for the watcher's prefix after revision `after`, stopping at or before `until`. Returns the
@@ -36,21 +36,17 @@ export interface LogWatcherOptions {
 }
 
 /** A Watcher fed by a history reader and then by push(). */
-export class LogWatcher implements Watcher {
+export class LogWatcher extends QueuedWatcher {
   readonly prefix: string;
-  readonly done: Promise<Error | undefined>;
   private readonly liveAfter: number;
   private readonly replayUntil: number;
   private readonly readHistory: HistoryReader;
   private readonly maxBuffered: number;
   private readonly onEnd: (watcher: LogWatcher) => void;
   private cursor: number;
-  private queue: WatchEvent[] = [];
-  private ended = false;
-  private wake: (() => void) | undefined;
-  private resolveDone!: (err: Error | undefined) => void;
 
   constructor(opts: LogWatcherOptions) {
+    super();
     this.prefix = opts.prefix;
     this.cursor = opts.afterRevision;
     this.replayUntil = opts.replayUntil;
@@ -58,9 +54,6 @@ export class LogWatcher implements Watcher {
     this.readHistory = opts.readHistory;
     this.maxBuffered = opts.maxBuffered;
     this.onEnd = opts.onEnd;
-    this.done = new Promise((resolve) => {
-      this.resolveDone = resolve;
-    });
   }
 
   /** Offers a committed event whose key is under this watcher's prefix. Never blocks. */
@@ -74,34 +67,11 @@ export class LogWatcher implements Watcher {
     this.wakeUp();
   }
 
-  /** Ends the watch with `err` (undefined: closed by the caller). Later calls are ignored. */
-  end(err?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.queue = [];
+  protected release(): void {
     this.onEnd(this);
-    this.resolveDone(err);
-    this.wakeUp();
   }
 
-  close(): void {
-    this.end(undefined);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<WatchEvent[]> {
-    return serialIterator(
-      () => this.pull(),
-      () => this.close(),
-    );
-  }
-
-  private wakeUp(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-
-  private async pull(): Promise<IteratorResult<WatchEvent[]>> {
+  protected async pull(): Promise<IteratorResult<WatchEvent[]>> {
     for (;;) {
       if (this.ended) return WATCH_DONE;
       if (this.cursor < this.replayUntil) {
@@ -123,9 +93,7 @@ export class LogWatcher implements Watcher {
         this.queue = [];
         return { done: false, value: batch };
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+      await this.waitForWork();
     }
   }
 }
