@@ -9,6 +9,7 @@ import { openSqliteStorage } from '../../storage/sqlite/sqlite-storage.ts';
 import { FakeClock } from '../../util/clock.ts';
 import type { ApiRequest } from '../http.ts';
 import { silentLogger } from '../logger.ts';
+import { getRequestInfo } from '../request-info.ts';
 import { createDashboard, type Dashboard, type DashboardAuthResult, SESSION_WATCH_MAX_SECONDS } from './dashboard.ts';
 import { SESSION_PREFIX } from './session-crypto.ts';
 import { withDashboard } from './with-dashboard.ts';
@@ -26,17 +27,19 @@ function request(
   opts: { headers?: Record<string, string>; body?: unknown; query?: string } = {},
 ): ApiRequest {
   const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(opts.body));
+  const query = new URLSearchParams(opts.query ?? '');
   return {
     method,
     path,
-    query: new URLSearchParams(opts.query ?? ''),
+    query,
     headers: {
       ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...opts.headers,
     },
     body: async () => body,
     signal: new AbortController().signal,
-    ctx: { auditId: 'test', warnings: [] },
+    // As the request-info filter, which runs before the dashboard's, leaves it.
+    ctx: { auditId: 'test', warnings: [], requestInfo: getRequestInfo(method, path, query) },
     remoteAddress: '127.0.0.1',
   };
 }
@@ -158,6 +161,7 @@ describe('dashboard sessions', () => {
     assert.equal(await timeoutOf('watch=1'), String(SESSION_WATCH_MAX_SECONDS));
     assert.equal(await timeoutOf('watch=1&timeoutSeconds=3600'), String(SESSION_WATCH_MAX_SECONDS));
     assert.equal(await timeoutOf('watch=1&timeoutSeconds=5'), '5', 'a shorter timeout is kept');
+    assert.equal(await timeoutOf('watch=yes'), String(SESSION_WATCH_MAX_SECONDS), 'any watch kube accepts is bounded');
     clock.advance(590_500);
     assert.equal(await timeoutOf('watch=true'), '10', 'never past the token expiry');
     assert.equal(await timeoutOf(''), null, 'other requests are left alone');

@@ -427,7 +427,8 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
         throw unauthorized();
       }
       // A watch runs on by itself: only requests the user caused count as activity.
-      const watching = req.query.get('watch') === 'true' || req.query.get('watch') === '1';
+      // Request info decided it as for every filter (?watch=yes, ?watch=, /watch/ paths included).
+      const watching = req.ctx.requestInfo?.verb === 'watch';
       if (watching) boundWatch(req, found.rec);
       else await touch(found.storageKey, found.rec, found.revision);
       return found.token;
