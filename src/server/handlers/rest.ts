@@ -85,11 +85,6 @@ function listOptions(q: URLSearchParams, name = ''): ListOptions {
   return opts;
 }
 
-function isWatch(q: URLSearchParams): boolean {
-  const w = q.get('watch');
-  return w !== null && w !== '0' && w.toLowerCase() !== 'false';
-}
-
 /** Builds the REST handler. The request-info filter must have run before it. */
 export function restHandler(deps: RestDeps): Handler {
   return async (req) => {
@@ -107,7 +102,8 @@ export function restHandler(deps: RestDeps): Handler {
       const result = await served.create(req, body, ns, info.name);
       return objectResponse(result.status, result.object, output.format);
     }
-    const verb = info.verb === 'list' && isWatch(req.query) ? 'watch' : info.verb;
+    // Request info already made a list with ?watch a watch.
+    const verb = info.verb;
     if (!served.def.verbs.includes(verb))
       throw statusFailure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {
         ...(served.def.group ? { group: served.def.group } : {}),
@@ -183,7 +179,7 @@ async function storedVerb(
     }
     case 'list':
     case 'watch': {
-      if (info.verb === 'watch' || isWatch(q)) return watchResponse(deps, req, store, ns, output, info.name);
+      if (info.verb === 'watch') return watchResponse(deps, req, store, ns, output, info.name);
       const result = await store.list(ns, listOptions(q, info.name));
       if (output.table)
         return objectResponse(200, toTable(store, result.items, output.table, result.metadata, now), output.format);
