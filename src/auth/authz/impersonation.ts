@@ -94,6 +94,8 @@ export function impersonate(
   requestor: UserInfo | undefined,
   authorizer: Authorizer,
 ): UserInfo | undefined {
+  // Almost no request impersonates: one pass over the header names settles it before any parsing.
+  if (!hasImpersonationHeaders(headers)) return undefined;
   const requests = buildRequests(headers);
   if (requests.length === 0) return undefined;
   if (!requestor) throw internalError('no user found for request');
