@@ -246,8 +246,10 @@ export async function startApiServer(opts: ServerOptions, log: Logger, clock: Cl
     cleanups.push(() => dashboard.close());
 
     // Revocation: deleting what a token depends on flushes the cache at once, so it stops working now, not in 10 s.
+    // Service accounts are not listed: the token getter flushes when its cache drops one (after the drop, so a
+    // validation meanwhile cannot re-cache against it); a second flush from here could come before that.
     const revocation = flushOnDeletes(
-      [anyStore(stores.serviceAccounts), anyStore(stores.secrets), anyStore(stores.pods), anyStore(stores.nodes)],
+      [anyStore(stores.secrets), anyStore(stores.pods), anyStore(stores.nodes)],
       () => cache?.flush(),
       (err) => log.warn({ err }, 'revocation follower error'),
     );
