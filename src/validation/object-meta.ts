@@ -2,7 +2,7 @@
  * ObjectMeta validation on create and update: apimachinery's api/validation/objectmeta.go plus the finalizer-name
  * check that pkg/apis/core/validation adds for every built-in kind (core and RBAC alike).
  */
-import type { ObjectMeta, OwnerReference } from '../api/meta.ts';
+import { formatTime, type ObjectMeta, type OwnerReference } from '../api/meta.ts';
 import type { FieldError } from '../api/status.ts';
 import { child, forbiddenValue, index, invalidValue, requiredValue, tooLongValue } from './field.ts';
 import { goStringSlice } from './go-format.ts';
@@ -213,7 +213,7 @@ function sameInstant(a: string | null | undefined, b: string | null | undefined)
  */
 function timeJson(ts: string | null | undefined): string | null {
   const ms = ts ? Date.parse(ts) : Number.NaN;
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return Number.isNaN(ms) ? null : formatTime(new Date(ms));
 }
 
 /**
