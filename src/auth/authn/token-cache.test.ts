@@ -158,14 +158,19 @@ test("never cached beyond the credential's own expiry", async () => {
   await c.authenticateToken(past);
   assert.equal(inner.calls.length, 4, 'an already-expired credential is never cached');
 
-  const custom = new CachedTokenAuthenticator(counting({ a: resp('a') }), {
+  const customInner = counting({ a: resp('a') });
+  const custom = new CachedTokenAuthenticator(customInner, {
     clock,
     credentialExpiry: () => clock.now().getTime() + 100,
   });
   await custom.authenticateToken('a');
-  clock.advance(100);
+  clock.advance(99);
+  await custom.authenticateToken('a');
+  assert.equal(customInner.calls.length, 1, 'reused before the custom expiry');
+  clock.advance(1);
   assert.equal(custom.size, 1);
   await custom.authenticateToken('a');
+  assert.equal(customInner.calls.length, 2, 'revalidated at the custom expiry, not after the 10 s TTL');
   assert.equal(custom.size, 1);
 });
 
