@@ -15,3 +15,15 @@ export const ANONYMOUS_USER = 'system:anonymous';
 export const SERVICE_ACCOUNT_USERNAME_PREFIX = 'system:serviceaccount:';
 export const ALL_SERVICE_ACCOUNTS_GROUP = 'system:serviceaccounts';
 export const SERVICE_ACCOUNT_GROUP_PREFIX = 'system:serviceaccounts:';
+
+/**
+ * The user as authentication.k8s.io UserInfo serializes it (review statuses, audit events): uid, groups and extra
+ * are omitempty.
+ */
+export function userInfoFields(u: UserInfo): Partial<UserInfo> & { username: string } {
+  const out: Partial<UserInfo> & { username: string } = { username: u.username };
+  if (u.uid) out.uid = u.uid;
+  if (u.groups.length) out.groups = u.groups;
+  if (Object.keys(u.extra).length) out.extra = u.extra;
+  return out;
+}

@@ -146,12 +146,3 @@ export function objectRef(info: RequestInfo | undefined): Record<string, string>
   if (info.subresource) ref['subresource'] = info.subresource;
   return ref;
 }
-
-/** Audit view of a user (extra copied; credential-id is an identifier, not a secret). */
-export function auditUser(u: UserInfo): Partial<UserInfo> & { username: string } {
-  const out: Partial<UserInfo> & { username: string } = { username: u.username };
-  if (u.uid) out.uid = u.uid;
-  if (u.groups.length) out.groups = u.groups;
-  if (Object.keys(u.extra).length) out.extra = u.extra;
-  return out;
-}

@@ -1,6 +1,7 @@
 /** Writes one audit event per request, whatever its outcome (401s included). */
 import { StatusError } from '../../api/status.ts';
-import { type AuditSink, auditUser, objectRef } from '../audit.ts';
+import { userInfoFields } from '../../auth/user.ts';
+import { type AuditSink, objectRef } from '../audit.ts';
 import type { ApiRequest, Handler } from '../http.ts';
 import { header } from '../http.ts';
 
@@ -17,8 +18,8 @@ function record(sink: AuditSink, req: ApiRequest, code: number, received: Date, 
     stage: streaming ? 'ResponseStarted' : 'ResponseComplete',
     requestURI: req.query.size === 0 ? req.path : `${req.path}?${req.query.toString()}`,
     verb: ctx.requestInfo?.verb ?? req.method.toLowerCase(),
-    user: principal ? auditUser(principal) : { username: '' },
-    impersonatedUser: ctx.impersonator && ctx.user ? auditUser(ctx.user) : undefined,
+    user: principal ? userInfoFields(principal) : { username: '' },
+    impersonatedUser: ctx.impersonator && ctx.user ? userInfoFields(ctx.user) : undefined,
     sourceIPs: [req.remoteAddress],
     userAgent: header(req, 'user-agent') || undefined,
     objectRef: objectRef(ctx.requestInfo),

@@ -2,19 +2,10 @@
 import { formatTime } from '../../api/meta.ts';
 import { badRequest, internalError } from '../../api/status.ts';
 import type { RequestAuthenticationResult } from '../../auth/authn/request-authenticator.ts';
-import type { UserInfo } from '../../auth/user.ts';
+import { userInfoFields } from '../../auth/user.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { CreateHandler } from '../api-resources.ts';
 import type { Logger } from '../logger.ts';
-
-/** The user as review status fields carry it (empty fields omitted). */
-export function reviewUser(u: UserInfo): Record<string, unknown> {
-  const out: Record<string, unknown> = { username: u.username };
-  if (u.uid) out['uid'] = u.uid;
-  if (u.groups.length) out['groups'] = u.groups;
-  if (Object.keys(u.extra).length) out['extra'] = u.extra;
-  return out;
-}
 
 /** Authenticates a bearer token for the given audiences exactly as a request carrying it would be. */
 export type TokenReviewAuthenticate = (
@@ -45,7 +36,7 @@ export function tokenReviewHandler(
         throw internalError('error validating audiences');
       }
       status['authenticated'] = true;
-      status['user'] = reviewUser(result.user);
+      status['user'] = userInfoFields(result.user);
       if (result.audiences.length) status['audiences'] = result.audiences;
     } else {
       status['user'] = {};
@@ -77,7 +68,7 @@ export function selfSubjectReviewHandler(version: 'v1' | 'v1beta1', clock: Clock
         kind: 'SelfSubjectReview',
         apiVersion: `authentication.k8s.io/${version}`,
         metadata: { creationTimestamp: formatTime(clock.now()) },
-        status: { userInfo: reviewUser(user) },
+        status: { userInfo: userInfoFields(user) },
       },
     };
   };
