@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tls from 'node:tls';
+import type { ApiRequest } from './http.ts';
 import { listen, type RunningServer } from './https.ts';
 
 const HEADER_MS = 300;
@@ -14,6 +15,7 @@ const IDLE_MS = 3000;
 describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
   let server: RunningServer;
   let dir: string;
+  const captured: ApiRequest[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'superkube-https-'));
@@ -40,6 +42,7 @@ describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
       async (req) => {
         // A response slower than both deadlines: neither may cut a request in progress.
         if (req.path === '/slow') await sleep(IDLE_MS + HEADER_MS);
+        if (req.path === '/capture') captured.push(req);
         return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
       },
       {
@@ -114,5 +117,22 @@ describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
   it('never cuts a request in progress', async () => {
     const r = await exchange(['GET /slow HTTP/1.1\r\nHost: x\r\n\r\n']);
     assert.equal(responses(r.received), 1);
+  });
+
+  it('builds requests of one shape whose abort signal is made on first use', async () => {
+    const req = 'GET /capture?x=1 HTTP/1.1\r\nHost: x\r\n\r\n';
+    const r = await exchange([req, req], 50);
+    assert.equal(responses(r.received), 2);
+    const [a, b] = captured;
+    assert.ok(a && b);
+    assert.equal(a.query.get('x'), '1');
+    // The getter lives on a shared prototype: a per-object getter closure gave every request its own hidden class,
+    // which kept every request's objects alive through young-generation collections.
+    assert.equal(Object.getPrototypeOf(a), Object.getPrototypeOf(b));
+    assert.equal(Object.getOwnPropertyDescriptor(a, 'signal'), undefined);
+    // Asked for after the response ended, the signal is already aborted.
+    assert.ok(a.signal instanceof AbortSignal);
+    assert.equal(a.signal.aborted, true);
+    assert.equal(a.signal, a.signal);
   });
 });
