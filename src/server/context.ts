@@ -16,6 +16,8 @@ export interface RequestContext {
   authorizationDecision?: { decision: string; reason: string };
   /** Warnings to send as `Warning: 299 - "..."` headers. */
   warnings: string[];
+  /** Audit annotations from authentication (for example `authentication.k8s.io/legacy-token-manual-secret`). */
+  authenticationAnnotations?: Readonly<Record<string, string>>;
   /** Why authentication failed (logged, never sent to the client). */
   authenticationError?: string;
 }

@@ -348,6 +348,26 @@ describe('issue 4: service-account tokens with kubectl 1.27 and 1.32', () => {
             ['Groups', '[system:serviceaccounts system:serviceaccounts:default system:authenticated]'],
           ],
         );
+        // A manually created token Secret is named in the audit event of every request made with its token.
+        await eventually(
+          async () =>
+            readFileSync(join(server.dataDir, 'audit.log'), 'utf8').includes(
+              `"authentication.k8s.io/legacy-token-manual-secret":"${secret}"`,
+            ),
+          10_000,
+          'the legacy-token-manual-secret audit annotation',
+        );
+        // Once the service account lists the Secret, the token counts as auto-generated: every use is warned about
+        // (after the 10 s token cache has let go of the earlier answer).
+        await k[v]!.ok(['patch', 'serviceaccount', sa, '-p', JSON.stringify({ secrets: [{ name: secret }] })]);
+        await eventually(
+          async () =>
+            (await k[v]!.run([`--token=${token}`, 'auth', 'whoami'])).stderr.includes(
+              'Warning: Use tokens from the TokenRequest API or manually created secret-based tokens instead of auto-generated secret-based tokens.',
+            ),
+          30_000,
+          'the Warning for a token from an auto-generated secret',
+        );
         // Using a secret-based token records the day on its Secret, as upstream's legacy token tracking does.
         const today = new Date().toISOString().slice(0, 10);
         await eventually(

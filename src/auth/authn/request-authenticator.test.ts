@@ -38,6 +38,7 @@ test('valid static token: user with system:authenticated appended, API audiences
     audiences: API_AUDS,
     anonymous: false,
     warnings: [],
+    auditAnnotations: {},
   });
 });
 
@@ -60,6 +61,7 @@ test('no credentials: anonymous when enabled, 401 otherwise', async () => {
     audiences: API_AUDS,
     anonymous: true,
     warnings: [],
+    auditAnnotations: {},
   });
   const off = await authenticateRequest(headers([]), opts(false));
   assert.equal(off.ok, false);
@@ -169,4 +171,28 @@ test('addAuthenticatedGroup copies', () => {
   const out = addAuthenticatedGroup(u);
   assert.deepEqual(out, { username: 'u', uid: '1', groups: ['g', 'system:authenticated'], extra: { a: ['b'] } });
   assert.deepEqual(u.groups, ['g']);
+});
+
+test("the token authenticator's warnings and audit annotations reach the result, whatever the outcome", async () => {
+  const effects = (name: string) => ({
+    auditAnnotations: { [`authentication.k8s.io/${name}`]: name },
+    warnings: [`${name} warning`],
+  });
+  const extra: TokenAuthenticator = {
+    async authenticateToken(token) {
+      if (token === 'legacy')
+        return { user: { username: 'sa', uid: '', groups: [], extra: {} }, audiences: [], ...effects('ok') };
+      if (token === 'invalidated') throw Object.assign(new AuthenticationError('invalidated'), effects('failed'));
+      return null;
+    },
+  };
+  const ok = await authenticateRequest(headers(['Bearer legacy']), opts(false, [extra]));
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.warnings, ['ok warning']);
+  assert.deepEqual(ok.auditAnnotations, { 'authentication.k8s.io/ok': 'ok' });
+  // The union wraps failures in an aggregate; the effects inside it still surface.
+  const failed = await authenticateRequest(headers(['Bearer invalidated']), opts(false, [extra]));
+  assert.equal(failed.ok, false);
+  assert.deepEqual(failed.warnings, ['failed warning']);
+  assert.deepEqual(failed.auditAnnotations, { 'authentication.k8s.io/failed': 'failed' });
 });

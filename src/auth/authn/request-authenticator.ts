@@ -13,7 +13,7 @@ import type { UserInfo } from '../user.ts';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER } from '../user.ts';
 import { anonymousResponse } from './anonymous.ts';
 import { authenticateBearer } from './bearer-token.ts';
-import type { TokenAuthenticator } from './interfaces.ts';
+import { effectsOfError, type TokenAuthenticator } from './interfaces.ts';
 
 /** Read access to request headers. `getAll` is case-insensitive and returns every value in arrival order. */
 export interface HeaderAccessor {
@@ -34,11 +34,27 @@ export interface RequestAuthenticatorOptions {
  * The outcome. `ok`: `user` is who the request is from (system:authenticated already added, or the anonymous user
  * when `anonymous`), `audiences` those it was authenticated for. Not ok: 401; `reason` is the line to log and
  * `error` the authenticator's error when there was one (for audit and logs, never the response body).
- * `warnings` are for Warning headers in either case.
+ * `warnings` are for Warning headers and `auditAnnotations` for the audit event, in either case.
  */
 export type RequestAuthenticationResult =
-  | { ok: true; user: UserInfo; audiences: string[]; anonymous: boolean; warnings: string[] }
-  | { ok: false; reason: string; error?: Error; warnings: string[] };
+  | {
+      ok: true;
+      user: UserInfo;
+      audiences: string[];
+      anonymous: boolean;
+      warnings: string[];
+      auditAnnotations: Readonly<Record<string, string>>;
+    }
+  | {
+      ok: false;
+      reason: string;
+      error?: Error;
+      warnings: string[];
+      auditAnnotations: Readonly<Record<string, string>>;
+    };
+
+/** Shared by every result without audit annotations (nearly all of them). */
+const NO_ANNOTATIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Authenticates one request from its headers; never throws for bad credentials (see RequestAuthenticationResult). */
 export async function authenticateRequest(
@@ -50,26 +66,39 @@ export async function authenticateRequest(
   const bearer = await authenticateBearer(headers.getAll('authorization'), opts.tokenAuthenticator, apiAudiences);
 
   if (bearer.kind === 'error') {
+    const effects = effectsOfError(bearer.error);
     return {
       ok: false,
       reason: `Unable to authenticate the request due to an error: ${bearer.error.message}`,
       error: bearer.error,
-      warnings,
+      warnings: effects.warnings,
+      auditAnnotations: effects.auditAnnotations,
     };
   }
   if (bearer.kind === 'no-credentials') {
     if (bearer.warning !== undefined) warnings.push(bearer.warning);
-    if (!opts.anonymousEnabled) return { ok: false, reason: 'no credentials provided', warnings };
+    if (!opts.anonymousEnabled)
+      return { ok: false, reason: 'no credentials provided', warnings, auditAnnotations: NO_ANNOTATIONS };
     const anon = anonymousResponse(apiAudiences);
-    return { ok: true, user: anon.user, audiences: anon.audiences, anonymous: true, warnings };
+    return {
+      ok: true,
+      user: anon.user,
+      audiences: anon.audiences,
+      anonymous: true,
+      warnings,
+      auditAnnotations: NO_ANNOTATIONS,
+    };
   }
 
   const { response } = bearer;
+  if (response.warnings) warnings.push(...response.warnings);
+  const auditAnnotations = response.auditAnnotations ?? NO_ANNOTATIONS;
   if (!audiencesAreAcceptable(apiAudiences, response.audiences)) {
     return {
       ok: false,
       reason: `unable to match the audience: ${goList(response.audiences)} , accepted: ${goList(apiAudiences)}`,
       warnings,
+      auditAnnotations,
     };
   }
   return {
@@ -78,6 +107,7 @@ export async function authenticateRequest(
     audiences: response.audiences,
     anonymous: false,
     warnings,
+    auditAnnotations,
   };
 }
 

@@ -190,3 +190,16 @@ test('jwtExpiryMs', () => {
   assert.equal(jwtExpiryMs('static-token'), undefined);
   assert.equal(jwtExpiryMs('a.!!!.c'), undefined);
 });
+
+test("a hit replays the validation's audit annotations and warnings (upstream's cache record does)", async () => {
+  const inner = counting({
+    a: { ...resp('alice'), auditAnnotations: { 'authentication.k8s.io/stale-token': 'x' }, warnings: ['w'] },
+  });
+  const c = new CachedTokenAuthenticator(inner, { clock: new FakeClock() });
+  for (let i = 0; i < 2; i++) {
+    const r = await c.authenticateToken('a');
+    assert.deepEqual(r?.auditAnnotations, { 'authentication.k8s.io/stale-token': 'x' });
+    assert.deepEqual(r?.warnings, ['w']);
+  }
+  assert.equal(inner.calls.length, 1);
+});

@@ -139,7 +139,13 @@ function frozenCopy(r: AuthResponse): AuthResponse {
     groups: Object.freeze([...u.groups]) as string[],
     extra: Object.freeze(extra),
   };
-  return Object.freeze({ user: Object.freeze(user), audiences: Object.freeze([...r.audiences]) as string[] });
+  // Effects are replayed to every hit, as upstream's cache record replays annotations and warnings.
+  return Object.freeze({
+    user: Object.freeze(user),
+    audiences: Object.freeze([...r.audiences]) as string[],
+    auditAnnotations: r.auditAnnotations && Object.freeze({ ...r.auditAnnotations }),
+    warnings: r.warnings && Object.freeze([...r.warnings]),
+  });
 }
 
 /** The `exp` claim of a JWT-shaped token in ms since epoch, or undefined (not a JWT, no numeric `exp`). */

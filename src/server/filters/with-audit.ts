@@ -2,13 +2,13 @@
 import { StatusError } from '../../api/status.ts';
 import { userInfoFields } from '../../auth/user.ts';
 import { type AuditSink, objectRef } from '../audit.ts';
+import type { RequestContext } from '../context.ts';
 import type { ApiRequest, Handler } from '../http.ts';
 import { header } from '../http.ts';
 
 function record(sink: AuditSink, req: ApiRequest, code: number, received: Date, streaming: boolean): void {
   const ctx = req.ctx;
   const principal = ctx.impersonator ?? ctx.user;
-  const decision = ctx.authorizationDecision;
   // Absent members are undefined (JSON leaves them out) rather than conditional spreads, which allocate.
   sink.write({
     kind: 'Event',
@@ -26,10 +26,20 @@ function record(sink: AuditSink, req: ApiRequest, code: number, received: Date, 
     responseStatus: { metadata: {}, code },
     requestReceivedTimestamp: received.toISOString(),
     stageTimestamp: new Date().toISOString(),
-    annotations: decision
-      ? { 'authorization.k8s.io/decision': decision.decision, 'authorization.k8s.io/reason': decision.reason }
-      : undefined,
+    annotations: annotationsOf(ctx),
   });
+}
+
+/** Authentication's annotations (rare) and the authorization decision, as upstream records both. */
+function annotationsOf(ctx: RequestContext): Record<string, string> | undefined {
+  const decision = ctx.authorizationDecision;
+  const authn = ctx.authenticationAnnotations;
+  if (!decision) return authn && { ...authn };
+  const out: Record<string, string> = {
+    'authorization.k8s.io/decision': decision.decision,
+    'authorization.k8s.io/reason': decision.reason,
+  };
+  return authn ? { ...authn, ...out } : out;
 }
 
 /** Audits every request passing through. */

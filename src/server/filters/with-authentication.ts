@@ -21,6 +21,10 @@ export function withAuthentication(
   return async (req) => {
     const result = await authenticate({ getAll: (name) => headerValues(req, name.toLowerCase()) });
     if (result.warnings.length > 0) req.ctx.warnings.push(...result.warnings);
+    for (const _ in result.auditAnnotations) {
+      req.ctx.authenticationAnnotations = result.auditAnnotations;
+      break;
+    }
     observe(!result.ok ? 'error' : result.anonymous ? 'anonymous' : 'success');
     if (!result.ok) {
       req.ctx.authenticationError = result.reason;
