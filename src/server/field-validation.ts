@@ -7,6 +7,8 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { badRequest, StatusError } from '../api/status.ts';
 import { goQuote } from '../util/go-format.ts';
+import type { ServedResource } from './api-resources.ts';
+import type { ApiRequest } from './http.ts';
 
 /** What the walker needs to know of a schema: the named fields, free-form maps, list items. */
 export interface FieldSchema {
@@ -198,4 +200,13 @@ export function pruneUnknownFields<T>(obj: T, schema: FieldSchema | undefined): 
   };
   prune(obj, schema);
   return obj;
+}
+
+/** Enforces ?fieldValidation on a JSON or YAML body (protobuf decoding drops unknown fields, as upstream). */
+export function checkFields(req: ApiRequest, served: ServedResource, raw: Buffer, contentType: string): void {
+  const directive = fieldValidationOf(req.query);
+  if (directive === 'Ignore' || contentType.includes('protobuf') || contentType === 'application/json-patch+json')
+    return;
+  const problems = fieldProblems(raw, contentType, served.schema);
+  req.ctx.warnings.push(...enforceFieldValidation(directive, problems, served.def.kind, served.def.version));
 }

@@ -86,4 +86,13 @@ describe('PATCH through the REST handler', () => {
       /accepted media types include: application\/json-patch\+json, application\/merge-patch\+json/,
     );
   });
+
+  it('the patch type is the Content-Type before its first ";", untrimmed and case-sensitive, as upstream', async () => {
+    const path = '/api/v1/namespaces/default/configmaps/c';
+    const ok = await handler(patchRequest(path, 'application/merge-patch+json; charset=utf-8', '{"data":{"c":"3"}}'));
+    assert.equal(ok.status, 200);
+    for (const type of ['Application/Merge-Patch+json', 'application/merge-patch+json ; charset=utf-8'])
+      assert.equal((await handler(patchRequest(path, type, '{"data":{"d":"4"}}'))).status, 415, type);
+    assert.equal((await stores.configMaps.get('default', 'c')).data?.['d'], undefined);
+  });
 });

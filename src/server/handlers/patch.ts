@@ -11,11 +11,21 @@ import type { JsonObject, JsonValue } from '../../registry/patch/json-value.ts';
 import { applyMergePatch } from '../../registry/patch/merge-patch.ts';
 import { patchWithStrategicMerge } from '../../registry/patch/strategic-merge.ts';
 import type { Clock } from '../../util/clock.ts';
-import { pruneUnknownFields } from '../field-validation.ts';
+import { checkFields, pruneUnknownFields } from '../field-validation.ts';
 import type { ApiRequest } from '../http.ts';
 import { header } from '../http.ts';
 import { jsonSyntaxError } from '../negotiation.ts';
-import { checkFields, type PatchApplier } from './rest.ts';
+import type { PatchApplier } from './rest.ts';
+
+/**
+ * The patch type named by a Content-Type, exactly as upstream's patch handler takes it: everything before the first
+ * `;`, neither trimmed nor lower-cased (so `Application/Merge-Patch+json` is a 415 there, and here).
+ */
+export function patchTypeOf(contentType: string | undefined): string {
+  const v = contentType ?? '';
+  const i = v.indexOf(';');
+  return i > 0 ? v.slice(0, i) : v;
+}
 
 const PATCH_TYPES = [
   'application/json-patch+json',

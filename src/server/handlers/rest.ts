@@ -17,13 +17,13 @@ import type { ListOptions, Store } from '../../registry/store.ts';
 import type { Clock } from '../../util/clock.ts';
 import { goQuote } from '../../util/go-format.ts';
 import type { ApiResources, ServedResource } from '../api-resources.ts';
-import { enforceFieldValidation, fieldProblems, fieldValidationOf, pruneUnknownFields } from '../field-validation.ts';
+import { checkFields, pruneUnknownFields } from '../field-validation.ts';
 import type { ApiRequest, ApiResponse, Handler } from '../http.ts';
 import { header } from '../http.ts';
 import { chooseOutput, decodeBody, type OutputChoice } from '../negotiation.ts';
 import type { RequestInfo } from '../request-info.ts';
 import { objectResponse } from '../respond.ts';
-import { fieldManagerOf } from './patch.ts';
+import { fieldManagerOf, patchTypeOf } from './patch.ts';
 import { partialObjectMetadata, toTable } from './table.ts';
 import { watchStream } from './watch.ts';
 
@@ -130,15 +130,6 @@ async function readObject(req: ApiRequest, served: ServedResource): Promise<Kube
   return pruneUnknownFields(body as unknown as KubernetesObject, served.schema);
 }
 
-/** Enforces ?fieldValidation on a JSON or YAML body (protobuf decoding drops unknown fields, as upstream). */
-export function checkFields(req: ApiRequest, served: ServedResource, raw: Buffer, contentType: string): void {
-  const directive = fieldValidationOf(req.query);
-  if (directive === 'Ignore' || contentType.includes('protobuf') || contentType === 'application/json-patch+json')
-    return;
-  const problems = fieldProblems(raw, contentType, served.schema);
-  req.ctx.warnings.push(...enforceFieldValidation(directive, problems, served.def.kind, served.def.version));
-}
-
 function checkKind(served: ServedResource, obj: KubernetesObject, known: (kind: string) => boolean): void {
   const def = served.def;
   if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== def.kind) {
@@ -228,7 +219,7 @@ async function storedVerb(
         store,
         namespace: ns,
         name: info.name,
-        contentType: (header(req, 'content-type') ?? '').split(';')[0]!.trim(),
+        contentType: patchTypeOf(header(req, 'content-type')),
         body: await req.body(),
         dryRun,
         admit: admission(served, req),
