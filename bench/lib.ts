@@ -96,6 +96,32 @@ export async function opsPerSecond(
   return { perSecond: (count * 1000) / elapsed, count };
 }
 
+/**
+ * Rates of `a` and `b` measured in alternating slices (a, b, b, a, a, b, ...) over `durationMs` each, so both
+ * sides see the same machine: measured one after the other, a drift in the machine's speed (another tenant, CPU
+ * frequency) lands on one side only and moves the ratio by several percent between runs.
+ */
+export async function alternatingRates(
+  a: () => unknown,
+  b: () => unknown,
+  opts: { durationMs: number; warmupMs?: number; slices?: number },
+): Promise<{ a: number; b: number }> {
+  const slices = Math.max(2, opts.slices ?? 10);
+  const sliceMs = opts.durationMs / slices;
+  if (opts.warmupMs) {
+    await opsPerSecond(a, { durationMs: opts.warmupMs / 2 });
+    await opsPerSecond(b, { durationMs: opts.warmupMs / 2 });
+  }
+  const total = { a: 0, b: 0 };
+  for (let i = 0; i < slices; i++) {
+    // ABBA order: whatever changes linearly over a pair of slices affects both sides alike.
+    const order = i % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
+    for (const side of order) total[side] += (await opsPerSecond(side === 'a' ? a : b, { durationMs: sliceMs })).count;
+  }
+  const seconds = opts.durationMs / 1000;
+  return { a: total.a / seconds, b: total.b / seconds };
+}
+
 /** The p-th percentile (0-100) of `values` (nearest rank). */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;

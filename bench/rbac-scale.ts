@@ -11,7 +11,7 @@ import type { Attributes } from '../src/auth/authz/interfaces.ts';
 import { PolicyIndex } from '../src/auth/authz/policy-index.ts';
 import { RbacAuthorizer } from '../src/auth/authz/rbac-authorizer.ts';
 import type { UserInfo } from '../src/auth/user.ts';
-import { fmt, log, opsPerSecond, type Row, ratio, targetCell } from './lib.ts';
+import { alternatingRates, fmt, log, type Row, ratio, targetCell } from './lib.ts';
 
 const NS = 'bench';
 
@@ -102,14 +102,26 @@ function attrs(user: UserInfo): Attributes {
   };
 }
 
-async function rate(authz: RbacAuthorizer, requests: readonly Attributes[], durationMs: number): Promise<number> {
-  let i = 0;
-  const n = requests.length;
-  const one = () => {
-    const d = authz.authorize(requests[i++ % n]!);
-    if (d.decision !== 'Allow') throw new Error(`not allowed: ${d.reason}`);
+/** Decisions/s of the small and the large policy over `requests`, measured in alternating slices. */
+async function rates(
+  small: RbacAuthorizer,
+  large: RbacAuthorizer,
+  requests: readonly Attributes[],
+  durationMs: number,
+): Promise<{ small: number; large: number }> {
+  const decide = (authz: RbacAuthorizer) => {
+    let i = 0;
+    const n = requests.length;
+    return () => {
+      const d = authz.authorize(requests[i++ % n]!);
+      if (d.decision !== 'Allow') throw new Error(`not allowed: ${d.reason}`);
+    };
   };
-  return (await opsPerSecond(one, { durationMs, warmupMs: Math.min(500, durationMs / 2) })).perSecond;
+  const r = await alternatingRates(decide(small), decide(large), {
+    durationMs,
+    warmupMs: Math.min(500, durationMs / 2),
+  });
+  return { small: r.a, large: r.b };
 }
 
 /** Measures figure 4 and returns its rows. */
@@ -120,11 +132,9 @@ export async function rbacScaleRows(opts: { durationMs: number }): Promise<Row[]
   const many = Array.from({ length: 5_000 }, (_, i) => attrs(saUser(`sa-${i}`)));
 
   log('figure 4: RBAC, one user');
-  const smallOne = await rate(small, one, opts.durationMs);
-  const largeOne = await rate(large, one, opts.durationMs);
+  const { small: smallOne, large: largeOne } = await rates(small, large, one, opts.durationMs);
   log('figure 4: RBAC, 5,000 distinct users');
-  const smallMany = await rate(small, many, opts.durationMs);
-  const largeMany = await rate(large, many, opts.durationMs);
+  const { small: smallMany, large: largeMany } = await rates(small, large, many, opts.durationMs);
 
   // The target is a slowdown: time per decision at scale over time per decision with 10 bindings.
   return [
