@@ -48,11 +48,16 @@ export async function listScalingRows(opts: {
     await timeList(opts.agent, large, opts.token, accept, SEED.largeList.pods);
     const smallTimes: number[] = [];
     const largeTimes: number[] = [];
-    for (let i = 0; i < opts.runsSmall; i++) {
-      smallTimes.push(await timeList(opts.agent, small, opts.token, accept, SEED.smallList.pods));
-    }
-    for (let i = 0; i < opts.runsLarge; i++) {
+    // Interleaved, so a change in the machine's speed during the figure lands on both sides.
+    const smallPerRound = Math.ceil(opts.runsSmall / opts.runsLarge);
+    for (let round = 0; round < opts.runsLarge; round++) {
+      const smalls = async () => {
+        for (let i = 0; i < smallPerRound; i++)
+          smallTimes.push(await timeList(opts.agent, small, opts.token, accept, SEED.smallList.pods));
+      };
+      if (round % 2 === 0) await smalls();
       largeTimes.push(await timeList(opts.agent, large, opts.token, accept, SEED.largeList.pods));
+      if (round % 2 === 1) await smalls();
     }
     const s = median(smallTimes);
     const l = median(largeTimes);

@@ -64,6 +64,42 @@ function nodeObject(now: string): Node {
   };
 }
 
+/**
+ * The pod as this node leaves it once its containers "run": bound to the node, Running, ready, with a stable IP
+ * (what the bench seeds as a warm cluster's pods, too).
+ */
+export function markRunning(p: Pod, now: string): Pod {
+  p.spec = { ...(p.spec ?? {}), nodeName: NODE_NAME };
+  const ip = podIP(p.metadata.uid ?? p.metadata.name ?? '');
+  p.status = {
+    ...(p.status ?? {}),
+    phase: 'Running',
+    hostIP: NODE_IP,
+    hostIPs: [{ ip: NODE_IP }],
+    podIP: ip,
+    podIPs: [{ ip }],
+    startTime: now,
+    conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+      (type) => ({
+        type,
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: now,
+      }),
+    ),
+    containerStatuses: (p.spec.containers ?? []).map((c) => ({
+      name: c.name,
+      ready: true,
+      restartCount: 0,
+      image: c.image ?? '',
+      imageID: '',
+      started: true,
+      state: { running: { startedAt: now } },
+    })),
+  };
+  return p;
+}
+
 /** Starts the node simulation. */
 export function nodeController(
   stores: Stores,
@@ -89,42 +125,7 @@ export function nodeController(
       }
       if (pod.spec?.nodeName === NODE_NAME && pod.status?.phase === 'Running') return 'done';
       const now = formatTime(clock.now());
-      const running = await stores.pods.guaranteedUpdate(
-        ns,
-        name,
-        (p) => {
-          p.spec = { ...(p.spec ?? {}), nodeName: NODE_NAME };
-          const ip = podIP(p.metadata.uid ?? name);
-          p.status = {
-            ...(p.status ?? {}),
-            phase: 'Running',
-            hostIP: NODE_IP,
-            hostIPs: [{ ip: NODE_IP }],
-            podIP: ip,
-            podIPs: [{ ip }],
-            startTime: now,
-            conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
-              (type) => ({
-                type,
-                status: 'True',
-                lastProbeTime: null,
-                lastTransitionTime: now,
-              }),
-            ),
-            containerStatuses: (p.spec.containers ?? []).map((c) => ({
-              name: c.name,
-              ready: true,
-              restartCount: 0,
-              image: c.image ?? '',
-              imageID: '',
-              started: true,
-              state: { running: { startedAt: now } },
-            })),
-          };
-          return p;
-        },
-        { trusted: true },
-      );
+      const running = await stores.pods.guaranteedUpdate(ns, name, (p) => markRunning(p, now), { trusted: true });
       // The events a scheduler and kubelet would record, so `kubectl describe pod` reads as on a real cluster.
       await events.record(
         running,
