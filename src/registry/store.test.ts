@@ -393,6 +393,22 @@ describe('Store over sqlite :memory:', () => {
       );
     });
 
+    it('listAs maps items as they are read; listJson writes what JSON.stringify(toList(list())) writes', async () => {
+      const ns = await freshNamespace();
+      for (const [i, n] of ['a', 'b', 'c', 'd'].entries())
+        await stores.configMaps.create(
+          ns,
+          cm(n, { data: { quote: '"\\\u2028', i: String(i) } }, { odd: String(i % 2) }),
+        );
+      for (const opts of [{}, { labelSelector: 'odd=1' }, { limit: 1 }]) {
+        const plain = await stores.configMaps.list(ns, opts);
+        const mapped = await stores.configMaps.listAs(ns, opts, (o) => JSON.stringify(o));
+        assert.equal(stores.configMaps.listJson(mapped), JSON.stringify(stores.configMaps.toList(plain)));
+      }
+      const names = await stores.configMaps.listAs(ns, {}, (o) => o.metadata.name);
+      assert.deepEqual(names.items, ['a', 'b', 'c', 'd']);
+    });
+
     it('limit with a selector fills pages with matches only', async () => {
       const ns = await freshNamespace();
       for (const [i, n] of ['a', 'b', 'c', 'd', 'e', 'f'].entries())

@@ -24,7 +24,7 @@ import { chooseOutput, decodeBody, type OutputChoice } from '../negotiation.ts';
 import type { RequestInfo } from '../request-info.ts';
 import { objectResponse } from '../respond.ts';
 import { fieldManagerOf, patchTypeOf } from './patch.ts';
-import { partialObjectMetadata, toTable } from './table.ts';
+import { partialObjectMetadata, tableOf, tableRow, toTable } from './table.ts';
 import { watchStream } from './watch.ts';
 
 /** What the REST handler needs. */
@@ -171,9 +171,19 @@ async function storedVerb(
     case 'list':
     case 'watch': {
       if (info.verb === 'watch') return watchResponse(deps, req, store, ns, output, info.name);
-      const result = await store.list(ns, listOptions(q, info.name));
-      if (output.table)
-        return objectResponse(200, toTable(store, result.items, output.table, result.metadata, now), output.format);
+      const opts = listOptions(q, info.name);
+      // Items become their row or their JSON as they are read, so the decoded objects of a large list never all
+      // live at once.
+      if (output.table) {
+        const version = output.table;
+        const rows = await store.listAs(ns, opts, (obj) => tableRow(store, obj, version, now));
+        return objectResponse(200, tableOf(store, rows.items, version, rows.metadata), output.format);
+      }
+      if (output.format === 'json' && !output.partial) {
+        const json = await store.listAs(ns, opts, (obj) => JSON.stringify(obj));
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: store.listJson(json) };
+      }
+      const result = await store.list(ns, opts);
       if (output.partial)
         return objectResponse(
           200,

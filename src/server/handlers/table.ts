@@ -23,11 +23,44 @@ export function toTable(
   now: Date,
   withColumns = true,
 ): Record<string, unknown> {
+  const table = tableOf(
+    store,
+    items.map((obj) => tableRow(store, obj, version, now)),
+    version,
+    listMeta,
+  );
+  if (!withColumns) table.columnDefinitions = null;
+  return table;
+}
+
+/** A meta.k8s.io Table row. */
+export interface TableRow {
+  cells: unknown[];
+  object: ReturnType<typeof partialObjectMetadata>;
+}
+
+/** One Table row: the strategy's cells and the object's metadata. */
+export function tableRow(
+  store: Store<KubernetesObject>,
+  obj: KubernetesObject,
+  version: 'v1' | 'v1beta1',
+  now: Date,
+): TableRow {
+  return { cells: store.strategy.row(obj, now), object: partialObjectMetadata(obj, version) };
+}
+
+/** A Table of rows built already (tableRow, as a list reads them). */
+export function tableOf(
+  store: Store<KubernetesObject>,
+  rows: TableRow[],
+  version: 'v1' | 'v1beta1',
+  listMeta: { resourceVersion?: string; continue?: string },
+): Record<string, unknown> {
   return {
     kind: 'Table',
     apiVersion: `meta.k8s.io/${version}`,
     metadata: listMeta,
-    columnDefinitions: withColumns ? store.strategy.columns : null,
-    rows: items.map((obj) => ({ cells: store.strategy.row(obj, now), object: partialObjectMetadata(obj, version) })),
+    columnDefinitions: store.strategy.columns,
+    rows,
   };
 }
