@@ -26,7 +26,8 @@ export class EventRecorder {
     component = this.component,
   ): Promise<void> {
     const ns = obj.metadata.namespace || 'default';
-    const now = formatTime(this.clock.now());
+    const at = this.clock.now();
+    const now = formatTime(at);
     const ref: ObjectReference = {
       kind: obj.kind,
       namespace: obj.metadata.namespace,
@@ -37,7 +38,8 @@ export class EventRecorder {
     };
     const ev: Event = {
       metadata: {
-        name: `${obj.metadata.name}.${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`,
+        // Upstream's `<name>.<hex of the event time in ns>`; the clock has ms, so the sub-ms digits are random.
+        name: `${obj.metadata.name}.${(BigInt(at.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6))).toString(16)}`,
         namespace: ns,
       },
       involvedObject: ref,

@@ -118,6 +118,45 @@ describe('leader election', () => {
     }
   });
 
+  it('a leader whose renewals fail steps down once the renew deadline passes on its clock', async () => {
+    let failing = false;
+    const leases = new Proxy(stores.leases, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (prop !== 'find' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+        return (...args: unknown[]) =>
+          failing ? Promise.reject(new Error('storage unavailable')) : v.apply(target, args);
+      },
+    });
+    const log: string[] = [];
+    const seen: unknown[] = [];
+    const election = runLeaderElection(leases, clock, {
+      namespace: 'kube-system',
+      name: 'flaky',
+      identity: 'replica-d',
+      // Far longer than the test runs in real time: only the injected clock can take it past the deadline.
+      leaseDurationMs: 900_000,
+      renewDeadlineMs: 600_000,
+      retryPeriodMs: 10,
+      onStartedLeading: () => log.push('started'),
+      onStoppedLeading: () => log.push('stopped'),
+      onError: (err) => seen.push(err),
+    });
+    try {
+      await eventually(() => election.isLeader(), 'leadership');
+      failing = true;
+      await eventually(() => seen.length >= 3, 'failed renewals');
+      // Renewals fail, but the clock has not moved past the deadline: still the leader.
+      assert.equal(election.isLeader(), true);
+      clock.advance(601_000);
+      await eventually(() => !election.isLeader(), 'stepping down after the renew deadline');
+      assert.deepEqual(log, ['started', 'stopped']);
+    } finally {
+      failing = false;
+      await election.stop();
+    }
+  });
+
   it('reports no errors', () => {
     assert.deepEqual(errors, []);
   });

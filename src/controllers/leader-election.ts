@@ -71,7 +71,7 @@ export function runLeaderElection(leases: Store<Lease>, clock: Clock, cfg: Leade
     try {
       const ok = await tryAcquireOrRenew();
       if (ok) {
-        lastRenew = Date.now();
+        lastRenew = clock.now().getTime();
         if (!leading) {
           leading = true;
           cfg.onStartedLeading();
@@ -82,7 +82,7 @@ export function runLeaderElection(leases: Store<Lease>, clock: Clock, cfg: Leade
       }
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 409)) cfg.onError?.(err);
-      if (leading && Date.now() - lastRenew > cfg.renewDeadlineMs) {
+      if (leading && clock.now().getTime() - lastRenew > cfg.renewDeadlineMs) {
         leading = false;
         cfg.onStoppedLeading();
       }
