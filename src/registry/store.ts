@@ -2,7 +2,7 @@
  * Store<T>: the generic registry for one resource. Create, read, update, delete, list and watch over the revisioned
  * storage, with the optimistic-concurrency update loop and storage-error mapping written once for every kind.
  */
-import { formatTime, type KubernetesObject, type ListMeta } from '../api/meta.ts';
+import { formatTime, type KubernetesList, type KubernetesObject, type ListMeta } from '../api/meta.ts';
 import {
   alreadyExists,
   badRequest,
@@ -299,7 +299,7 @@ export class Store<T extends KubernetesObject = KubernetesObject> {
   }
 
   /** The list object as the API returns it (PodList, ...). */
-  toList(result: ListResult<T>): { apiVersion: string; kind: string; metadata: ListMeta; items: T[] } {
+  toList(result: ListResult<T>): KubernetesList<T> {
     return { apiVersion: this.apiVersion, kind: this.def.listKind, metadata: result.metadata, items: result.items };
   }
 

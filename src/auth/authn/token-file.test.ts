@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   formatTokenFileLine,
-  loadTokenFile,
   parseTokenFile,
   StaticTokenAuthenticator,
   StaticTokenSet,
@@ -149,19 +146,4 @@ test('formatTokenFileLine round-trips and matches the microk8s shape', () => {
   assert.throws(() => formatTokenFileLine('', 'u', 'i', []), TypeError);
   assert.throws(() => formatTokenFileLine('t', 'u', 'i', ['a,b']), TypeError);
   assert.throws(() => formatTokenFileLine('t\n', 'u', 'i', []), TypeError);
-});
-
-test('loadTokenFile reads from disk and words a missing file as Go does', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokfile-'));
-  try {
-    const p = join(dir, 'known_tokens.csv');
-    writeFileSync(p, 'tok,u,id\n');
-    assert.equal((await loadTokenFile(p)).tokens.size, 1);
-    await assert.rejects(loadTokenFile(join(dir, 'nope.csv')), {
-      name: 'TokenFileError',
-      message: `open ${join(dir, 'nope.csv')}: no such file or directory`,
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });

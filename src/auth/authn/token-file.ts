@@ -8,7 +8,6 @@
  * probe nor a memory dump reveals a token, and lookup time does not depend on how much of a token matched.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { UserInfo } from '../user.ts';
 import { CsvParseError, readGoCsv } from './go-csv.ts';
 import type { AuthResponse, TokenAuthenticator } from './interfaces.ts';
@@ -137,17 +136,6 @@ export function parseTokenFile(data: Buffer | string, path: string): ParsedToken
     }
   });
   return { tokens, warnings };
-}
-
-/** Reads and parses a token file. File-system errors are reported like Go's os.Open (`open <path>: <reason>`). */
-export async function loadTokenFile(path: string): Promise<ParsedTokenFile> {
-  let data: Buffer;
-  try {
-    data = await readFile(path);
-  } catch (err) {
-    throw new TokenFileError(goFileErrorMessage(path, err), path, undefined, { cause: err });
-  }
-  return parseTokenFile(data, path);
 }
 
 /** Go's wording for the common file errors; anything else keeps Node's message. */

@@ -178,11 +178,6 @@ export class PolicyIndex {
     return this.#clusterRoles.get(name);
   }
 
-  /** Every ClusterRole, in no particular order (aggregation sorts what it selects). */
-  listClusterRoles(): ClusterRole[] {
-    return [...this.#clusterRoles.values()];
-  }
-
   /**
    * ClusterRoleBindings with a subject that may apply to `user` (a superset of the ones that do; callers run the
    * exact subject match), sorted by name.

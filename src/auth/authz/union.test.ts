@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Authorizer } from './interfaces.ts';
 import { privilegedGroupAuthorizer } from './superuser.ts';
 import { resAttrs, user } from './testing/fixtures.ts';
-import { unionAuthorizer, unionRuleResolver } from './union.ts';
+import { unionAuthorizer } from './union.ts';
 
 const fixed = (decision: 'Allow' | 'Deny' | 'NoOpinion', reason: string, error?: Error): Authorizer => ({
   authorize: () => (error ? { decision, reason, error } : { decision, reason }),
@@ -57,32 +57,5 @@ describe('unionAuthorizer', () => {
   });
   it('has no error when none occurred', () => {
     assert.deepEqual(unionAuthorizer([fixed('NoOpinion', '')]).authorize(attrs), { decision: 'NoOpinion', reason: '' });
-  });
-});
-
-describe('unionRuleResolver', () => {
-  it('concatenates rules and errors and ORs incomplete', () => {
-    const r = unionRuleResolver([
-      {
-        rulesFor: () => ({
-          resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }],
-          nonResourceRules: [],
-          errors: [],
-        }),
-      },
-      {
-        rulesFor: () =>
-          ({
-            resourceRules: [],
-            nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/x'] }],
-            errors: [new Error('e')],
-            incomplete: true,
-          }) as never,
-      },
-    ]).rulesFor(user('x'), 'ns');
-    assert.equal(r.resourceRules.length, 1);
-    assert.equal(r.nonResourceRules.length, 1);
-    assert.equal(r.errors.length, 1);
-    assert.equal(r.incomplete, true);
   });
 });

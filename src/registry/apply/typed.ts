@@ -5,7 +5,7 @@
  */
 import { deepEqual, isObject, type JsonObject, type JsonValue } from '../patch/json-value.ts';
 import type { FieldMeta, KindSchema } from '../patch/schema.ts';
-import { type FieldPath, FieldSet, keyElement, type PathElement, pathString } from './fieldpath.ts';
+import { FieldSet, keyElement, type PathElement, pathString } from './fieldpath.ts';
 
 /** A malformed value for the schema (e.g. a list-map item without its key); upstream fails the request with it. */
 export class TypedValueError extends Error {
@@ -329,9 +329,4 @@ export function ensureNamedFieldsAreMembers(set: FieldSet): FieldSet {
   };
   walk(set, []);
   return out;
-}
-
-/** Paths as a set, for callers that build them by hand. */
-export function setOf(...paths: FieldPath[]): FieldSet {
-  return FieldSet.of(...paths);
 }

@@ -113,17 +113,9 @@ const SCHEMAS = new Map<string, KindSchema>([
   ['ClusterRoleBinding', { ...OBJECT_META, subjects: ATOMIC }],
 ]);
 
-/**
- * The schema table of `kind` (ObjectMeta rules only, for kinds nobody registered). The returned table is
- * read-only; extend it with registerKindSchema.
- */
+/** The schema table of `kind` (ObjectMeta rules only, for kinds without one). The returned table is read-only. */
 export function mergeKeysFor(kind: string | undefined): KindSchema {
   return (kind && SCHEMAS.get(kind)) || OBJECT_META;
-}
-
-/** Adds or replaces the table of `kind` (ObjectMeta rules are merged in underneath). */
-export function registerKindSchema(kind: string, schema: KindSchema): void {
-  SCHEMAS.set(kind, { ...OBJECT_META, ...schema });
 }
 
 /**
