@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +13,30 @@ import { listen, type RunningServer } from './https.ts';
 const HEADER_MS = 300;
 const IDLE_MS = 3000;
 
+/** A throwaway P-256 certificate for 127.0.0.1, written under `dir`. */
+function selfSignedCert(dir: string): { key: Buffer; cert: Buffer } {
+  const key = join(dir, 'k.pem');
+  const cert = join(dir, 'c.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ].concat(['-subj', '/CN=127.0.0.1', '-days', '1']),
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
 describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
   let server: RunningServer;
   let dir: string;
@@ -19,25 +44,7 @@ describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'superkube-https-'));
-    const key = join(dir, 'k.pem');
-    const cert = join(dir, 'c.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ].concat(['-subj', '/CN=127.0.0.1', '-days', '1']),
-      { stdio: 'ignore' },
-    );
+    const { key, cert } = selfSignedCert(dir);
     server = await listen(
       async (req) => {
         // A response slower than both deadlines: neither may cut a request in progress.
@@ -48,8 +55,8 @@ describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
       {
         host: '127.0.0.1',
         port: 0,
-        key: readFileSync(key),
-        cert: readFileSync(cert),
+        key,
+        cert,
         http1Deadlines: { headerMs: HEADER_MS, idleMs: IDLE_MS },
       },
     );
@@ -134,5 +141,70 @@ describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
     assert.ok(a.signal instanceof AbortSignal);
     assert.equal(a.signal.aborted, true);
     assert.equal(a.signal, a.signal);
+  });
+});
+
+describe('listen: idle HTTP/2 connections', () => {
+  const H2_IDLE_MS = 400;
+  let server: RunningServer;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'superkube-h2-'));
+    const { key, cert } = selfSignedCert(dir);
+    server = await listen(
+      async (req) => {
+        // Longer than the idle timeout: an open stream must keep its connection.
+        if (req.path === '/slow') await sleep(H2_IDLE_MS * 3);
+        return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
+      },
+      { host: '127.0.0.1', port: 0, key, cert, http2IdleMs: H2_IDLE_MS },
+    );
+  });
+
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Connects over HTTP/2; resolves `closed` with the ms from connecting until the server ended the session. */
+  function connect(): { session: http2.ClientHttp2Session; closed: Promise<number> } {
+    const t0 = Date.now();
+    const session = http2.connect(`https://127.0.0.1:${server.address.port}`, { rejectUnauthorized: false });
+    session.on('error', () => {});
+    // Only a server that never closes idle sessions leaves it open this long; the assertions then fail.
+    setTimeout(() => session.destroy(), 20_000).unref();
+    const closed = new Promise<number>((resolve) => session.on('close', () => resolve(Date.now() - t0)));
+    return { session, closed };
+  }
+
+  function get(session: http2.ClientHttp2Session, path: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const stream = session.request({ ':path': path });
+      let body = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (d: string) => {
+        body += d;
+      });
+      stream.on('end', () => resolve(body));
+      stream.on('error', reject);
+    });
+  }
+
+  it('closes a connection that opens no stream', async () => {
+    const { closed } = connect();
+    const ms = await closed;
+    assert.ok(ms >= H2_IDLE_MS, `closed after ${ms} ms, before the idle timeout`);
+    assert.ok(ms < 15_000, `closed after ${ms} ms`);
+  });
+
+  it('keeps a connection while a stream is open, however quiet, and closes it once idle', async () => {
+    const { session, closed } = connect();
+    assert.equal(await get(session, '/slow'), 'ok');
+    assert.equal(session.closed, false);
+    assert.equal(await get(session, '/fast'), 'ok');
+    const ms = await closed;
+    assert.ok(ms >= H2_IDLE_MS * 4, `closed after ${ms} ms`);
+    assert.ok(ms < 15_000, `closed after ${ms} ms`);
   });
 });

@@ -10,6 +10,7 @@ import { requestEntityTooLarge } from '../api/status.ts';
 import type { RequestContext } from './context.ts';
 import type { ApiRequest, ApiResponse, Handler } from './http.ts';
 import { Http1Deadlines } from './http1-deadlines.ts';
+import { closeWhenIdle } from './http2-idle.ts';
 import { errorResponse } from './respond.ts';
 
 /** Upstream's limit for request bodies (handlers/rest.go maxRequestBodyBytes). */
@@ -25,6 +26,8 @@ export interface ListenOptions {
   onTransportError?: (err: Error) => void;
   /** HTTP/1.1 read deadlines (http1-deadlines.ts); kube-apiserver's by default. */
   http1Deadlines?: { headerMs: number; idleMs: number };
+  /** How long an HTTP/2 connection may have no open stream (http2-idle.ts); kube-apiserver's by default. */
+  http2IdleMs?: number;
 }
 
 /** A listening server. */
@@ -180,6 +183,7 @@ export async function listen(handler: Handler, opts: ListenOptions): Promise<Run
   });
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (s) => {
+    closeWhenIdle(s, opts.http2IdleMs);
     sessions.add(s);
     s.on('close', () => sessions.delete(s));
   });
