@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tls from 'node:tls';
-import type { ApiRequest } from './http.ts';
+import type { ApiRequest, ApiResponse } from './http.ts';
 import { listen, type RunningServer } from './https.ts';
 
 const HEADER_MS = 300;
@@ -46,10 +46,12 @@ describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
     dir = mkdtempSync(join(tmpdir(), 'superkube-https-'));
     const { key, cert } = selfSignedCert(dir);
     server = await listen(
-      async (req) => {
+      async (req): Promise<ApiResponse> => {
         // A response slower than both deadlines: neither may cut a request in progress.
         if (req.path === '/slow') await sleep(IDLE_MS + HEADER_MS);
         if (req.path === '/capture') captured.push(req);
+        if (req.path === '/not-modified')
+          return { status: 304, headers: { etag: '"x"', 'content-type': 'application/json' }, body: '' };
         return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
       },
       {
@@ -124,6 +126,14 @@ describe('listen: HTTP/1.1 read deadlines (slow and idle clients)', () => {
   it('never cuts a request in progress', async () => {
     const r = await exchange(['GET /slow HTTP/1.1\r\nHost: x\r\n\r\n']);
     assert.equal(responses(r.received), 1);
+  });
+
+  it('a 304 carries neither Content-Type nor Content-Length, as from Go', async () => {
+    const r = await exchange(['GET /not-modified HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    const head = r.received.split('\r\n\r\n')[0]!.toLowerCase();
+    assert.match(head, /^http\/1\.1 304 not modified/);
+    assert.match(head, /\r\netag: "x"/);
+    assert.doesNotMatch(head, /content-type|content-length/);
   });
 
   it('builds requests of one shape whose abort signal is made on first use', async () => {

@@ -132,6 +132,14 @@ async function writeResponse(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const headers = out.headers ?? {};
+  if (out.status === 304) {
+    // As Go's net/http: a 304 carries no representation metadata (a cache would otherwise take its Content-Length
+    // of 0 for the cached body's).
+    const { 'content-type': _type, 'content-length': _length, ...rest } = headers;
+    res.writeHead(304, rest);
+    res.end();
+    return;
+  }
   if (!out.stream) {
     const body = out.body ?? '';
     // One writeHead with every header: cheaper than a setHeader per header.

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { StatusError } from '../../api/status.ts';
 import { configMapsResource } from '../../registry/core/config-maps.ts';
@@ -140,6 +141,32 @@ describe('aggregated discovery', () => {
     assert.equal(v2beta1First.headers?.['content-type'], V2BETA1);
     const v3 = await get('/api', `application/json;g=apidiscovery.k8s.io;v=v3;as=APIGroupDiscoveryList,${V2}`);
     assert.equal(v3.headers?.['content-type'], V2);
+  });
+});
+
+describe('aggregated discovery ETags', () => {
+  it("answers with upstream's quoted SHA-512 ETag, Vary and Cache-Control, and 304 to a matching If-None-Match", async () => {
+    const handler = discoveryHandler(resources(), () => '127.0.0.1:6443');
+    for (const path of ['/api', '/apis']) {
+      const first = (await handler(request(path, KUBECTL_ACCEPT)))!;
+      assert.equal(first.status, 200);
+      const etag = first.headers?.['etag'] as string;
+      assert.match(etag, /^"[0-9A-F]{128}"$/);
+      assert.equal(etag, JSON.stringify(createHash('sha512').update(String(first.body)).digest('hex').toUpperCase()));
+      assert.equal(first.headers?.['vary'], 'Accept');
+      assert.equal(first.headers?.['cache-control'], 'public');
+      const req = request(path, KUBECTL_ACCEPT);
+      req.headers['if-none-match'] = etag;
+      const again = (await handler(req))!;
+      assert.equal(again.status, 304);
+      assert.equal(again.body, undefined);
+      assert.equal(again.headers?.['etag'], etag);
+      const stale = request(path, KUBECTL_ACCEPT);
+      stale.headers['if-none-match'] = '"0"';
+      assert.equal((await handler(stale))!.status, 200);
+    }
+    const v2beta1 = (await handler(request('/apis', V2BETA1)))!;
+    assert.notEqual(v2beta1.headers?.['etag'], (await handler(request('/apis', V2)))!.headers?.['etag']);
   });
 });
 

@@ -2,6 +2,7 @@
  * API discovery, legacy (/api, /apis, /api/v1, /apis/G, /apis/G/V) and aggregated (apidiscovery.k8s.io v2 and
  * v2beta1, chosen by the Accept header and answered with its exact content type), both read from ApiResources.
  */
+import { createHash } from 'node:crypto';
 import { notFoundPath } from '../../api/status.ts';
 import type { ApiResources, ServedResource } from '../api-resources.ts';
 import type { ApiRequest, ApiResponse } from '../http.ts';
@@ -79,13 +80,28 @@ function aggregatedGroup(resources: ApiResources, name: string, versions: string
 
 /** Serves every discovery path; returns undefined for paths that are not discovery. */
 export function discoveryHandler(resources: ApiResources, serverAddress: () => string) {
+  // The served resources never change while the server runs: each aggregated document is built and hashed once.
+  const documents = new Map<string, AggregatedDocument>();
+  const document = (path: string, version: 'v2' | 'v2beta1', items: () => Record<string, unknown>[]) => {
+    const key = `${path} ${version}`;
+    let doc = documents.get(key);
+    if (!doc) {
+      doc = aggregatedDocument(version, items());
+      documents.set(key, doc);
+    }
+    return doc;
+  };
   return async (req: ApiRequest): Promise<ApiResponse | undefined> => {
     const parts = req.path.split('/').filter(Boolean);
     if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
     const groups = resources.groups();
     if (parts.length === 1 && parts[0] === 'api') {
       const agg = wantsAggregated(req);
-      if (agg) return aggregated(agg, [aggregatedGroup(resources, '', ['v1'])]);
+      if (agg)
+        return serveWithETag(
+          req,
+          document('/api', agg, () => [aggregatedGroup(resources, '', ['v1'])]),
+        );
       return objectResponse(200, {
         kind: 'APIVersions',
         versions: ['v1'],
@@ -96,9 +112,9 @@ export function discoveryHandler(resources: ApiResources, serverAddress: () => s
       const named = groups.filter((g) => g.name !== '');
       const agg = wantsAggregated(req);
       if (agg)
-        return aggregated(
-          agg,
-          named.map((g) => aggregatedGroup(resources, g.name, g.versions)),
+        return serveWithETag(
+          req,
+          document('/apis', agg, () => named.map((g) => aggregatedGroup(resources, g.name, g.versions))),
         );
       return objectResponse(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: named.map(apiGroup) });
     }
@@ -131,15 +147,31 @@ function resourceList(group: string, version: string, resources: ApiResources): 
   });
 }
 
-function aggregated(version: 'v2' | 'v2beta1', items: Record<string, unknown>[]): ApiResponse {
-  return {
-    status: 200,
-    headers: { 'content-type': aggregatedType(version) },
-    body: JSON.stringify({
-      kind: 'APIGroupDiscoveryList',
-      apiVersion: `apidiscovery.k8s.io/${version}`,
-      metadata: {},
-      items,
-    }),
-  };
+/** A serialized aggregated discovery document and its ETag. */
+interface AggregatedDocument {
+  contentType: string;
+  body: string;
+  /** Quoted, as sent: upstream's `"<uppercase hex SHA-512 of the document>"`. */
+  etag: string;
+}
+
+function aggregatedDocument(version: 'v2' | 'v2beta1', items: Record<string, unknown>[]): AggregatedDocument {
+  const body = JSON.stringify({
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items,
+  });
+  const etag = JSON.stringify(createHash('sha512').update(body).digest('hex').toUpperCase());
+  return { contentType: aggregatedType(version), body, etag };
+}
+
+/**
+ * Upstream's aggregated ServeHTTPWithETag: ETag, `Vary: Accept` and `Cache-Control: public` on every answer, and a
+ * 304 when If-None-Match is exactly the quoted ETag (kubectl's HTTP cache revalidates its copy that way).
+ */
+function serveWithETag(req: ApiRequest, doc: AggregatedDocument): ApiResponse {
+  const headers = { etag: doc.etag, vary: 'Accept', 'cache-control': 'public' };
+  if (header(req, 'if-none-match') === doc.etag) return { status: 304, headers };
+  return { status: 200, headers: { ...headers, 'content-type': doc.contentType }, body: doc.body };
 }
