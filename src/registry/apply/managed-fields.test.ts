@@ -141,6 +141,50 @@ describe('updateManagedFields (non-apply writes)', () => {
   });
 });
 
+describe('capping Update managers (upstream capManagersManager)', () => {
+  /** `writers` update one key each, a minute apart, in order; returns the object after the last write. */
+  function updatedBy(writers: string[], applied?: string): Obj {
+    let obj: Obj | undefined;
+    if (applied) obj = stored(applyObject(undefined, cm({ applied: 'x' }), applied, false, T1) as Obj);
+    writers.forEach((w, i) => {
+      const time = new Date(Date.parse(T1) + (i + 1) * 60_000).toISOString().replace('.000Z', 'Z');
+      const next = { ...(obj ?? cm({})), data: { ...((obj?.['data'] as Record<string, string>) ?? {}), [w]: 'v' } };
+      obj = stored(updateManagedFields(obj, next as Obj, w, 'Update', time) as Obj);
+    });
+    return obj!;
+  }
+  const managers = (o: Obj) => entries(o).map((e) => `${e.operation} ${e.manager} ${e.time}`);
+
+  it('keeps ten Update entries as they are', () => {
+    const o = updatedBy(Array.from({ length: 10 }, (_, i) => `m${i}`));
+    assert.equal(entries(o).length, 10);
+    assert.ok(entries(o).every((e) => e.manager !== 'ancient-changes'));
+  });
+
+  it('an eleventh merges the two oldest into ancient-changes, which takes the later time and both fields', () => {
+    const o = updatedBy(
+      Array.from({ length: 11 }, (_, i) => `m${i}`),
+      'kubectl',
+    );
+    assert.deepEqual(managers(o), [
+      'Apply kubectl 2024-01-01T00:00:00Z',
+      'Update ancient-changes 2024-01-01T00:02:00Z',
+      ...Array.from({ length: 9 }, (_, i) => `Update m${i + 2} 2024-01-01T00:${String(i + 3).padStart(2, '0')}:00Z`),
+    ]);
+    assert.equal(fields(o, 'ancient-changes'), '{"f:data":{"f:m0":{},"f:m1":{}}}');
+    // Apply entries are never capped or merged.
+    assert.equal(fields(o, 'kubectl', 'Apply'), '{"f:data":{"f:applied":{}}}');
+  });
+
+  it('later overflow folds into the same bucket', () => {
+    const o = updatedBy(Array.from({ length: 13 }, (_, i) => `m${i}`));
+    assert.equal(entries(o).length, 10);
+    // m0 created the object, so it (and now the bucket) owns the data map itself.
+    assert.equal(fields(o, 'ancient-changes'), '{"f:data":{".":{},"f:m0":{},"f:m1":{},"f:m2":{},"f:m3":{}}}');
+    assert.equal(entries(o).find((e) => e.manager === 'ancient-changes')?.time, '2024-01-01T00:04:00Z');
+  });
+});
+
 describe('applyObject (server-side apply)', () => {
   const applied = (data: Record<string, string>): Obj => cm(data, { labels: { a: '1' } });
 

@@ -155,6 +155,46 @@ function takeOwnership(
   }
 }
 
+/** kube-apiserver's DefaultMaxUpdateManagers: at most this many Update entries are kept per object. */
+export const MAX_UPDATE_MANAGERS = 10;
+/** The manager the oldest Update entries beyond the cap are merged into, one per API version. */
+export const ANCIENT_CHANGES = 'ancient-changes';
+
+/**
+ * Upstream's capManagersManager (after Update operations only): while there are more than MAX_UPDATE_MANAGERS
+ * Update entries, the oldest (by time in seconds, then identifier) are merged per API version: the first of a version
+ * becomes the `ancient-changes` bucket, later ones are folded into it, which then carries the latest merged time.
+ */
+function capUpdateManagers(managers: Managers): Managers {
+  const updaters = [...managers].filter(([, m]) => !m.applied && !m.set.empty()).map(([id]) => id);
+  if (updaters.length <= MAX_UPDATE_MANAGERS) return managers;
+  updaters.sort(
+    (a, b) => unixSeconds(managers.get(a)!.time) - unixSeconds(managers.get(b)!.time) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  const firstOfVersion = new Map<string, string>();
+  let length = updaters.length;
+  for (let i = 0; i < updaters.length && length > MAX_UPDATE_MANAGERS; i++) {
+    const id = updaters[i]!;
+    const m = managers.get(id)!;
+    const first = firstOfVersion.get(m.apiVersion);
+    if (first === undefined) {
+      firstOfVersion.set(m.apiVersion, id);
+      continue;
+    }
+    const bucket = managerIdentifier(ANCIENT_CHANGES, 'Update', m.apiVersion);
+    if (!managers.has(bucket)) {
+      managers.set(bucket, managers.get(first)!);
+      managers.delete(first);
+    }
+    const merged: Managed = { set: m.set.union(managers.get(bucket)!.set), apiVersion: m.apiVersion, applied: false };
+    if (m.time) merged.time = m.time;
+    managers.set(bucket, merged);
+    managers.delete(id);
+    length--;
+  }
+  return managers;
+}
+
 /** managedFieldsUpdater.Update over merge.Updater.Update: returns the managers after `manager` wrote `next`. */
 function updateManagers(
   live: JsonObject,
@@ -225,7 +265,7 @@ export function updateManagedFields<T extends KubernetesObject>(
     kind,
     timeString(time),
   );
-  return setManagedFields<T>(next, result);
+  return setManagedFields<T>(next, capUpdateManagers(result));
 }
 
 /** Options of applyObject beyond the brief's positional arguments. */
