@@ -4,10 +4,10 @@
  * then runs as exactly that identity (nothing of the requestor is kept).
  */
 import { badRequest, internalError } from '../../api/status.ts';
+import { serviceAccountGroups, splitServiceAccountUsername } from '../service-account-name.ts';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type UserInfo } from '../user.ts';
 import { forbiddenStatusError } from './forbidden.ts';
 import type { Attributes, Authorizer } from './interfaces.ts';
-import { serviceAccountGroups, splitServiceAccountUsername } from './service-account-name.ts';
 
 /** Read access to request headers. Names are matched case-insensitively; repeated headers keep their order. */
 export interface HeaderAccessor {

@@ -2,7 +2,7 @@
  * Claim sets of service-account tokens, laid out as upstream's go-jose builder emits them (spec tokens.md 2-3):
  * private claims, then public claims, then `iss`, merged into one map and marshalled with sorted keys.
  */
-import { SERVICE_ACCOUNT_USERNAME_PREFIX } from '../user.ts';
+import { serviceAccountUsername } from '../service-account-name.ts';
 
 /** Issuer of legacy secret-based tokens. */
 export const LEGACY_ISSUER = 'kubernetes/serviceaccount';
@@ -36,11 +36,6 @@ export interface BoundClaimsInput {
   audiences: readonly string[] | null;
   nowMs: number;
   jti: string;
-}
-
-/** `system:serviceaccount:<ns>:<name>`. */
-export function serviceAccountUsername(namespace: string, name: string): string {
-  return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
 }
 
 function ref(r: ObjectRef): Record<string, string | undefined> {

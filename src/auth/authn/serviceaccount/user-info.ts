@@ -3,11 +3,11 @@
  * util.go; spec tokens.md section 6).
  */
 import {
-  ALL_SERVICE_ACCOUNTS_GROUP,
-  SERVICE_ACCOUNT_GROUP_PREFIX,
-  SERVICE_ACCOUNT_USERNAME_PREFIX,
-  type UserInfo,
-} from '../../user.ts';
+  serviceAccountGroups,
+  serviceAccountUsername,
+  splitServiceAccountUsername,
+} from '../../service-account-name.ts';
+import type { UserInfo } from '../../user.ts';
 
 /** user.extra key of the pod a token is bound to. */
 export const POD_NAME_KEY = 'authentication.kubernetes.io/pod-name';
@@ -32,16 +32,6 @@ export interface ServiceAccountInfo {
   credentialId?: string;
 }
 
-/** `system:serviceaccount:<ns>:<name>`. */
-export function makeUsername(namespace: string, name: string): string {
-  return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
-}
-
-/** `["system:serviceaccounts", "system:serviceaccounts:<ns>"]`. */
-export function makeGroupNames(namespace: string): string[] {
-  return [ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${namespace}`];
-}
-
 /** `JTI=<jti>`, or '' for an empty jti. */
 export function credentialIdForJti(jti: string): string {
   return jti ? `JTI=${jti}` : '';
@@ -64,17 +54,11 @@ export function serviceAccountUserInfo(info: ServiceAccountInfo): UserInfo {
     extra[POD_UID_KEY] = [info.podUID];
   }
   return {
-    username: makeUsername(info.namespace, info.name),
+    username: serviceAccountUsername(info.namespace, info.name),
     uid: info.uid,
-    groups: makeGroupNames(info.namespace),
+    groups: serviceAccountGroups(info.namespace),
     extra,
   };
-}
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function isDns1123Subdomain(s: string): boolean {
-  return s.length > 0 && s.length <= 253 && s.split('.').every((l) => l.length <= 63 && DNS1123_LABEL.test(l));
 }
 
 /** Upstream's SplitUsername error text. */
@@ -82,12 +66,7 @@ export const INVALID_USERNAME = 'Username must be in the form system:serviceacco
 
 /** Splits `system:serviceaccount:<ns>:<name>`; throws INVALID_USERNAME unless ns and name are valid names. */
 export function splitUsername(username: string): { namespace: string; name: string } {
-  if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) throw new Error(INVALID_USERNAME);
-  const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(':');
-  if (parts.length !== 2) throw new Error(INVALID_USERNAME);
-  const [namespace, name] = parts;
-  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace) || !isDns1123Subdomain(name)) {
-    throw new Error(INVALID_USERNAME);
-  }
-  return { namespace, name };
+  const parts = splitServiceAccountUsername(username);
+  if (!parts) throw new Error(INVALID_USERNAME);
+  return parts;
 }
