@@ -1,6 +1,7 @@
 /** core/v1 Events: what `kubectl describe` shows under "Events:". */
 import type { Event } from '../../api/core-v1.ts';
 import { humanDuration } from '../../util/human-duration.ts';
+import { validateEvent, validateEventUpdate } from '../../validation/index.ts';
 import { CRUD_VERBS, type ResourceDef } from '../resource.ts';
 import { NAME_COLUMN, type Strategy } from '../strategy.ts';
 import { column } from './columns.ts';
@@ -23,10 +24,9 @@ function since(ts: string | null | undefined, now: Date): string {
 
 export const eventStrategy: Strategy<Event> = {
   prepareForCreate() {},
-  validate: (ev) =>
-    ev.involvedObject ? [] : [{ type: 'FieldValueRequired', field: 'involvedObject', detail: 'must be set' }],
+  validate: validateEvent,
   prepareForUpdate() {},
-  validateUpdate: () => [],
+  validateUpdate: validateEventUpdate,
   columns: [
     column('Last Seen', 'Time of the most recent occurrence'),
     column('Type', 'Type of this event (Normal, Warning)'),
