@@ -36,41 +36,38 @@ export interface Requirement {
  * everything. Throws Error for a selector LabelSelectorAsSelector rejects (bad operator, key, value or arity).
  */
 export function labelSelectorMatches(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
-  const have = labels ?? {};
-  let ok = true;
+  return matchesLabels(labelSelectorRequirements(selector), labels);
+}
+
+/** metav1.LabelSelectorAsSelector: the selector's requirements; throws SelectorError where upstream errs. */
+export function labelSelectorRequirements(selector: LabelSelector): Requirement[] {
+  const reqs: Requirement[] = [];
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
     if (!isValidLabelKey(k)) throw new SelectorError(`invalid label key ${JSON.stringify(k)}`);
     if (!isValidLabelValue(v)) throw new SelectorError(`invalid label value: ${JSON.stringify(v)}`);
-    if (have[k] !== v) ok = false;
+    reqs.push({ key: k, op: '=', values: [v] });
   }
   for (const expr of selector.matchExpressions ?? []) {
     const values = expr.values ?? [];
     if (!isValidLabelKey(expr.key)) throw new SelectorError(`invalid label key ${JSON.stringify(expr.key)}`);
     for (const v of values)
       if (!isValidLabelValue(v)) throw new SelectorError(`invalid label value: ${JSON.stringify(v)}`);
-    const present = Object.hasOwn(have, expr.key);
     switch (expr.operator) {
       case 'In':
-        if (values.length === 0) throw new SelectorError("for 'in', 'notin' operators, values set can't be empty");
-        if (!present || !values.includes(have[expr.key]!)) ok = false;
-        break;
       case 'NotIn':
         if (values.length === 0) throw new SelectorError("for 'in', 'notin' operators, values set can't be empty");
-        if (present && values.includes(have[expr.key]!)) ok = false;
+        reqs.push({ key: expr.key, op: expr.operator === 'In' ? 'in' : 'notin', values });
         break;
       case 'Exists':
-        if (values.length !== 0) throw new SelectorError('values set must be empty for exists and does not exist');
-        if (!present) ok = false;
-        break;
       case 'DoesNotExist':
         if (values.length !== 0) throw new SelectorError('values set must be empty for exists and does not exist');
-        if (present) ok = false;
+        reqs.push({ key: expr.key, op: expr.operator === 'Exists' ? 'exists' : '!', values: [] });
         break;
       default:
         throw new SelectorError(`${JSON.stringify(expr.operator)} is not a valid label selector operator`);
     }
   }
-  return ok;
+  return reqs;
 }
 
 type Tok = { kind: 'id' | 'op' | 'eos'; text: string };
