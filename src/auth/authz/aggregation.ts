@@ -3,18 +3,12 @@
  * are the rules of every other ClusterRole its selectors match. Pure; the controller decides when to write.
  */
 import type { ClusterRole, PolicyRule } from '../../api/rbac-v1.ts';
+import { semanticDeepEqual } from '../../validation/deep-equal.ts';
 import { labelSelectorMatches } from '../../validation/selectors.ts';
-
-const LIST_FIELDS = ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const;
 
 /** equality.Semantic.DeepEqual of two rules: list order matters, nil and empty lists are equal. */
 export function rulesEqual(a: PolicyRule, b: PolicyRule): boolean {
-  for (const f of LIST_FIELDS) {
-    const x = a[f] ?? [];
-    const y = b[f] ?? [];
-    if (x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
-  }
-  return true;
+  return semanticDeepEqual(a, b);
 }
 
 /** Semantic equality of two rule lists (nil == empty), the controller's "nothing to do" test. */
@@ -22,9 +16,7 @@ export function ruleListsEqual(
   a: readonly PolicyRule[] | null | undefined,
   b: readonly PolicyRule[] | null | undefined,
 ): boolean {
-  const x = a ?? [];
-  const y = b ?? [];
-  return x.length === y.length && x.every((r, i) => rulesEqual(r, y[i]!));
+  return semanticDeepEqual(a, b);
 }
 
 /**

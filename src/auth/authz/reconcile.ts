@@ -6,6 +6,7 @@
  */
 import type { KubernetesObject, LabelSelector } from '../../api/meta.ts';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from '../../api/rbac-v1.ts';
+import { semanticDeepEqual } from '../../validation/deep-equal.ts';
 import { AUTOUPDATE_ANNOTATION } from './bootstrap-policy.ts';
 import { covers } from './policy-comparator.ts';
 
@@ -28,38 +29,23 @@ function merge(
   return { ...a, ...b };
 }
 
-function sameMap(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  const x = Object.entries(a ?? {});
-  const y = b ?? {};
-  return x.length === Object.keys(y).length && x.every(([k, v]) => y[k] === v);
-}
-
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
-      : x,
-  );
-}
-
 function missingSelectors(
   existing: LabelSelector[] | undefined,
   expected: LabelSelector[] | undefined,
 ): LabelSelector[] {
-  const have = new Set((existing ?? []).map(canonical));
-  return (expected ?? []).filter((s) => !have.has(canonical(s)));
+  return (expected ?? []).filter((s) => !(existing ?? []).some((e) => semanticDeepEqual(e, s)));
 }
 
 /** Union of labels and annotations into `result` (a copy of `existing`); true when anything was added. */
 function mergeMetadata(result: KubernetesObject, existing: KubernetesObject, desired: KubernetesObject): boolean {
   let changed = false;
   const annotations = merge(desired.metadata.annotations, existing.metadata.annotations);
-  if (!sameMap(annotations, existing.metadata.annotations)) {
+  if (!semanticDeepEqual(annotations, existing.metadata.annotations)) {
     result.metadata.annotations = annotations;
     changed = true;
   }
   const labels = merge(desired.metadata.labels, existing.metadata.labels);
-  if (!sameMap(labels, existing.metadata.labels)) {
+  if (!semanticDeepEqual(labels, existing.metadata.labels)) {
     result.metadata.labels = labels;
     changed = true;
   }
