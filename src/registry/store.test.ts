@@ -514,6 +514,24 @@ describe('Store over sqlite :memory:', () => {
       assert.equal(await storage.currentRevision(), before);
     });
 
+    it('the same object with its keys in another order is unchanged too (Go compares canonical bytes)', async () => {
+      const ns = await freshNamespace();
+      const v1 = await stores.configMaps.create(ns, cm('order', { data: { a: '1', b: '2' } }, { x: 'y' }));
+      const before = await storage.currentRevision();
+      const reordered = {
+        data: { b: '2', a: '1' },
+        metadata: Object.fromEntries(Object.entries(v1.metadata).reverse()),
+        kind: v1.kind,
+        apiVersion: v1.apiVersion,
+      } as ConfigMap;
+      const again = await stores.configMaps.update(ns, 'order', reordered);
+      assert.equal(again.metadata.resourceVersion, v1.metadata.resourceVersion);
+      assert.equal(await storage.currentRevision(), before);
+      // A real change is still written.
+      const changed = await stores.configMaps.update(ns, 'order', { ...reordered, data: { a: '1', b: '3' } });
+      assert.notEqual(changed.metadata.resourceVersion, v1.metadata.resourceVersion);
+    });
+
     it('update of a missing object is a 404; a name mismatch is a 400', async () => {
       const ns = await freshNamespace();
       assert.equal((await statusOf(stores.configMaps.update(ns, 'nope', cm('nope')))).code, 404);

@@ -615,6 +615,32 @@ export function parseResourceVersion(rv: string): number {
   return Number(rv);
 }
 
+/**
+ * Whether an update would store what is stored. Upstream compares encoded bytes, and Go encodes canonically (struct
+ * field order, sorted maps), so the same object written with its keys in another order is unchanged there: a no-op
+ * update must not become a new revision and a watch event. Hence equality of the JSON values, key order ignored.
+ */
 function isUnchanged(next: KubernetesObject, current: KubernetesObject): boolean {
-  return JSON.stringify(next) === JSON.stringify(current);
+  return jsonEqual(next, current);
+}
+
+/** Equality of two values as JSON sees them: key order ignored, members whose value is undefined absent. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let members = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    members++;
+    if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) members--;
+  return members === 0;
 }
