@@ -149,12 +149,12 @@ describe('data directory', () => {
   });
 
   describe('helpers', () => {
-    it('static tokens are 256 random bits, base64url', () => {
+    it('static tokens are 256 random bits in hex (never starting with a dash a command line would take)', () => {
       const a = newStaticToken();
       const b = newStaticToken();
-      assert.match(a, /^[A-Za-z0-9_-]{43}$/);
+      assert.match(a, /^[0-9a-f]{64}$/);
       assert.notEqual(a, b);
-      assert.equal(Buffer.from(a, 'base64url').length, 32);
+      assert.equal(Buffer.from(a, 'hex').length, 32);
     });
 
     it('the admin kubeconfig names cluster, context and user superkube/admin', () => {

@@ -152,9 +152,12 @@ export async function ensureKeyMaterial(paths: DataDirPaths, sans: string[]): Pr
   return { ca };
 }
 
-/** A new static token: 256 random bits, base64url. */
+/**
+ * A new static token: 256 random bits in hex. Not base64url: one token in 64 would begin with '-', which every
+ * command line (`superkube token inspect <token>`, `kubectl --token <token>`) reads as an option.
+ */
 export function newStaticToken(): string {
-  return randomBytes(32).toString('base64url');
+  return randomBytes(32).toString('hex');
 }
 
 /** The admin kubeconfig (cluster and context `superkube`, user `admin`). */

@@ -46,7 +46,7 @@ describe('the server on its data directory', () => {
     for (const f of ['ca.key', 'server.key', 'sa.key', 'known_tokens.csv', 'kubeconfig', 'state.db', 'audit.log'])
       assert.equal(statSync(join(dataDir, f)).mode & 0o777, 0o600, f);
     const line = readFileSync(join(dataDir, 'known_tokens.csv'), 'utf8').trim();
-    assert.match(line, /^[A-Za-z0-9_-]{43},admin,admin,"system:masters"$/);
+    assert.match(line, /^[0-9a-f]{64},admin,admin,"system:masters"$/);
     const kubeconfig = readFileSync(join(dataDir, 'kubeconfig'), 'utf8');
     assert.match(kubeconfig, new RegExp(`server: ${server.url.replace(/[.]/g, '\\.')}`));
     assert.match(kubeconfig, /current-context: superkube/);

@@ -174,7 +174,7 @@ describe('superkube token inspect (e2e)', () => {
 
   it('the static admin token is recognised as static and maps to the admin user', async () => {
     const r = await inspect([server.adminToken, '--kubeconfig', server.kubeconfig], { home });
-    assert.equal(r.code, 0, r.stdout);
+    assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
     const lines = r.stdout.split('\n');
     assert.equal(
       lines[1],
