@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Kubectl, startServer, type TestServer } from './harness.ts';
+import { Kubectl, rawRequest, startServer, type TestServer } from './harness.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -107,5 +107,20 @@ describe('the server on its data directory', () => {
     // kubectl ends its watch when the server closes the stream.
     assert.match(w.stdout, /durable/);
     k.cleanup();
+  });
+
+  it('--audit-log-path "" turns the audit log off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'superkube-noaudit-'));
+    const server = await startServer(['--audit-log-path', ''], { dataDir: dir });
+    try {
+      const r = await rawRequest(server, 'GET', '/api/v1/namespaces', { token: server.adminToken });
+      assert.equal(r.status, 200);
+      // Audit batches are written within 20 ms: far longer than that, still no file.
+      await new Promise((done) => setTimeout(done, 500));
+      assert.equal(existsSync(join(dir, 'audit.log')), false);
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
