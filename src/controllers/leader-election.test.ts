@@ -39,18 +39,23 @@ describe('leader election', () => {
     await storage.close();
   });
 
-  function elector(id: string, lease: string): Elector {
+  /** An elector on `lease`; errors go to the shared list (or `opts.errors`), leases to the shared store. */
+  function elector(
+    id: string,
+    lease: string,
+    opts: { leases?: Stores['leases']; leaseDurationMs?: number; renewDeadlineMs?: number; errors?: unknown[] } = {},
+  ): Elector {
     const log: string[] = [];
-    const election = runLeaderElection(stores.leases, clock, {
+    const election = runLeaderElection(opts.leases ?? stores.leases, clock, {
       namespace: 'kube-system',
       name: lease,
       identity: id,
-      leaseDurationMs: 15_000,
-      renewDeadlineMs: 10_000,
+      leaseDurationMs: opts.leaseDurationMs ?? 15_000,
+      renewDeadlineMs: opts.renewDeadlineMs ?? 10_000,
       retryPeriodMs: 10,
       onStartedLeading: () => log.push('started'),
       onStoppedLeading: () => log.push('stopped'),
-      onError: (err) => errors.push(err),
+      onError: (err) => (opts.errors ?? errors).push(err),
     });
     return { id, log, election };
   }
@@ -128,19 +133,13 @@ describe('leader election', () => {
           failing ? Promise.reject(new Error('storage unavailable')) : v.apply(target, args);
       },
     });
-    const log: string[] = [];
     const seen: unknown[] = [];
-    const election = runLeaderElection(leases, clock, {
-      namespace: 'kube-system',
-      name: 'flaky',
-      identity: 'replica-d',
-      // Far longer than the test runs in real time: only the injected clock can take it past the deadline.
+    // Far longer than the test runs in real time: only the injected clock can take it past the deadline.
+    const { log, election } = elector('replica-d', 'flaky', {
+      leases,
       leaseDurationMs: 900_000,
       renewDeadlineMs: 600_000,
-      retryPeriodMs: 10,
-      onStartedLeading: () => log.push('started'),
-      onStoppedLeading: () => log.push('stopped'),
-      onError: (err) => seen.push(err),
+      errors: seen,
     });
     try {
       await eventually(() => election.isLeader(), 'leadership');
