@@ -88,7 +88,7 @@ function toFieldSchema(schema: Schema | undefined, depth = 0): FieldSchema {
 }
 
 /** Upper-case hex SHA-512, the ETag and `hash` kube-openapi uses. */
-export function computeEtag(body: Buffer): string {
+export function computeEtag(body: Buffer | string): string {
   return createHash('sha512').update(body).digest('hex').toUpperCase();
 }
 

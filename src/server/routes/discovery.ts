@@ -2,12 +2,12 @@
  * API discovery, legacy (/api, /apis, /api/v1, /apis/G, /apis/G/V) and aggregated (apidiscovery.k8s.io v2 and
  * v2beta1, chosen by the Accept header and answered with its exact content type), both read from ApiResources.
  */
-import { createHash } from 'node:crypto';
 import { notFoundPath } from '../../api/status.ts';
 import type { ApiResources, ServedResource } from '../api-resources.ts';
 import type { ApiRequest, ApiResponse } from '../http.ts';
 import { header } from '../http.ts';
 import { parseAccept } from '../negotiation.ts';
+import { computeEtag, type SerializedDocument } from '../openapi/openapi.ts';
 import { objectResponse } from '../respond.ts';
 
 const aggregatedType = (v: string) => `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`;
@@ -81,7 +81,7 @@ function aggregatedGroup(resources: ApiResources, name: string, versions: string
 /** Serves every discovery path; returns undefined for paths that are not discovery. */
 export function discoveryHandler(resources: ApiResources, serverAddress: () => string) {
   // The served resources never change while the server runs: each aggregated document is built and hashed once.
-  const documents = new Map<string, AggregatedDocument>();
+  const documents = new Map<string, SerializedDocument>();
   const document = (path: string, version: 'v2' | 'v2beta1', items: () => Record<string, unknown>[]) => {
     const key = `${path} ${version}`;
     let doc = documents.get(key);
@@ -147,31 +147,26 @@ function resourceList(group: string, version: string, resources: ApiResources): 
   });
 }
 
-/** A serialized aggregated discovery document and its ETag. */
-interface AggregatedDocument {
-  contentType: string;
-  body: string;
-  /** Quoted, as sent: upstream's `"<uppercase hex SHA-512 of the document>"`. */
-  etag: string;
-}
-
-function aggregatedDocument(version: 'v2' | 'v2beta1', items: Record<string, unknown>[]): AggregatedDocument {
-  const body = JSON.stringify({
-    kind: 'APIGroupDiscoveryList',
-    apiVersion: `apidiscovery.k8s.io/${version}`,
-    metadata: {},
-    items,
-  });
-  const etag = JSON.stringify(createHash('sha512').update(body).digest('hex').toUpperCase());
-  return { contentType: aggregatedType(version), body, etag };
+function aggregatedDocument(version: 'v2' | 'v2beta1', items: Record<string, unknown>[]): SerializedDocument {
+  const body = Buffer.from(
+    JSON.stringify({
+      kind: 'APIGroupDiscoveryList',
+      apiVersion: `apidiscovery.k8s.io/${version}`,
+      metadata: {},
+      items,
+    }),
+  );
+  return { contentType: aggregatedType(version), body, etag: computeEtag(body) };
 }
 
 /**
  * Upstream's aggregated ServeHTTPWithETag: ETag, `Vary: Accept` and `Cache-Control: public` on every answer, and a
  * 304 when If-None-Match is exactly the quoted ETag (kubectl's HTTP cache revalidates its copy that way).
  */
-function serveWithETag(req: ApiRequest, doc: AggregatedDocument): ApiResponse {
-  const headers = { etag: doc.etag, vary: 'Accept', 'cache-control': 'public' };
-  if (header(req, 'if-none-match') === doc.etag) return { status: 304, headers };
-  return { status: 200, headers: { ...headers, 'content-type': doc.contentType }, body: doc.body };
+function serveWithETag(req: ApiRequest, doc: SerializedDocument): ApiResponse {
+  const etag = JSON.stringify(doc.etag);
+  const headers = { etag, vary: 'Accept', 'cache-control': 'public', 'content-type': doc.contentType };
+  // Exactly equal, as upstream's aggregated handler compares (the OpenAPI route accepts a list of tags).
+  if (header(req, 'if-none-match') === etag) return { status: 304, headers };
+  return { status: 200, headers, body: doc.body };
 }
