@@ -92,7 +92,9 @@ export function fileAuditSink(path: string, rotation: AuditRotation = { maxSizeB
       const next = open();
       // Writes already queued finish in the renamed file: the old stream keeps its descriptor.
       const old = stream;
-      retiring.add(new Promise<void>((resolve) => old.end(resolve)));
+      const done = new Promise<void>((resolve) => old.end(resolve));
+      retiring.add(done);
+      void done.then(() => retiring.delete(done));
       stream = next;
       written = 0;
     } catch {
