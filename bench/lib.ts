@@ -74,7 +74,7 @@ export function log(message: string): void {
 export async function opsPerSecond(
   fn: () => unknown,
   opts: { durationMs: number; warmupMs?: number },
-): Promise<{ perSecond: number; count: number }> {
+): Promise<{ perSecond: number; count: number; elapsedMs: number }> {
   const run = async (ms: number) => {
     const start = performance.now();
     const end = start + ms;
@@ -93,7 +93,7 @@ export async function opsPerSecond(
   };
   if (opts.warmupMs) await run(opts.warmupMs);
   const { count, elapsed } = await run(opts.durationMs);
-  return { perSecond: (count * 1000) / elapsed, count };
+  return { perSecond: (count * 1000) / elapsed, count, elapsedMs: elapsed };
 }
 
 /**
@@ -106,20 +106,26 @@ export async function alternatingRates(
   b: () => unknown,
   opts: { durationMs: number; warmupMs?: number; slices?: number },
 ): Promise<{ a: number; b: number }> {
-  const slices = Math.max(2, opts.slices ?? 10);
+  // An even number of slices, so the ABBA order gives both sides the same positions.
+  const slices = Math.max(2, 2 * Math.round((opts.slices ?? 10) / 2));
   const sliceMs = opts.durationMs / slices;
   if (opts.warmupMs) {
     await opsPerSecond(a, { durationMs: opts.warmupMs / 2 });
     await opsPerSecond(b, { durationMs: opts.warmupMs / 2 });
   }
-  const total = { a: 0, b: 0 };
+  const ops = { a: 0, b: 0 };
+  const ms = { a: 0, b: 0 };
   for (let i = 0; i < slices; i++) {
     // ABBA order: whatever changes linearly over a pair of slices affects both sides alike.
     const order = i % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
-    for (const side of order) total[side] += (await opsPerSecond(side === 'a' ? a : b, { durationMs: sliceMs })).count;
+    for (const side of order) {
+      // Each side's own elapsed time: a slice overruns by up to a batch of operations, more for the slower side.
+      const r = await opsPerSecond(side === 'a' ? a : b, { durationMs: sliceMs });
+      ops[side] += r.count;
+      ms[side] += r.elapsedMs;
+    }
   }
-  const seconds = opts.durationMs / 1000;
-  return { a: total.a / seconds, b: total.b / seconds };
+  return { a: (ops.a * 1000) / ms.a, b: (ops.b * 1000) / ms.b };
 }
 
 /** The p-th percentile (0-100) of `values` (nearest rank). */
