@@ -30,6 +30,7 @@ import {
 } from '../validation/selectors.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { toStatusError } from './errors.ts';
+import { jsonEqual } from './patch/json-value.ts';
 import { apiVersionOf, keyPrefix, objectKey, type ResourceDef } from './resource.ts';
 import type { Strategy } from './strategy.ts';
 
@@ -622,31 +623,4 @@ export function parseResourceVersion(rv: string): number {
  */
 function isUnchanged(next: KubernetesObject, current: KubernetesObject): boolean {
   return jsonEqual(next, current);
-}
-
-/** Equality of two values as JSON sees them: key order ignored, members whose value is undefined absent. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  // A value with its own JSON form (a Date) compares by that form.
-  if (
-    typeof (a as { toJSON?: unknown }).toJSON === 'function' ||
-    typeof (b as { toJSON?: unknown }).toJSON === 'function'
-  )
-    return JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let members = 0;
-  for (const k in x) {
-    if (x[k] === undefined) continue;
-    members++;
-    if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
-  }
-  for (const k in y) if (y[k] !== undefined) members--;
-  return members === 0;
 }

@@ -38,6 +38,36 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * Equality of two values as their JSON texts compare after sorting keys: unlike deepEqual, a member whose value is
+ * undefined counts as absent (JSON.stringify drops it), and a value with a toJSON (a Date) compares by that form.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  // A value with its own JSON form (a Date) compares by that form.
+  if (
+    typeof (a as { toJSON?: unknown }).toJSON === 'function' ||
+    typeof (b as { toJSON?: unknown }).toJSON === 'function'
+  )
+    return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let members = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    members++;
+    if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) members--;
+  return members === 0;
+}
+
 /** The Go type name reflect.TypeOf would print for a decoded JSON value (used in upstream error texts). */
 export function goTypeName(v: unknown): string {
   if (v === null || v === undefined) return '%!s(<nil>)';
