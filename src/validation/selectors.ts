@@ -40,7 +40,7 @@ export function labelSelectorMatches(selector: LabelSelector, labels: Record<str
 }
 
 /** metav1.LabelSelectorAsSelector: the selector's requirements; throws SelectorError where upstream errs. */
-export function labelSelectorRequirements(selector: LabelSelector): Requirement[] {
+function labelSelectorRequirements(selector: LabelSelector): Requirement[] {
   const reqs: Requirement[] = [];
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
     if (!isValidLabelKey(k)) throw new SelectorError(`invalid label key ${JSON.stringify(k)}`);

@@ -53,7 +53,7 @@ export type RequestAuthenticationResult =
       auditAnnotations: Readonly<Record<string, string>>;
     };
 
-/** Shared by every result without audit annotations (nearly all of them). */
+/** Shared by the results that carry no authenticator's annotations (anonymous and no-credentials ones). */
 const NO_ANNOTATIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Authenticates one request from its headers; never throws for bad credentials (see RequestAuthenticationResult). */

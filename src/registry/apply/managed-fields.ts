@@ -156,9 +156,9 @@ function takeOwnership(
 }
 
 /** kube-apiserver's DefaultMaxUpdateManagers: at most this many Update entries are kept per object. */
-export const MAX_UPDATE_MANAGERS = 10;
+const MAX_UPDATE_MANAGERS = 10;
 /** The manager the oldest Update entries beyond the cap are merged into, one per API version. */
-export const ANCIENT_CHANGES = 'ancient-changes';
+const ANCIENT_CHANGES = 'ancient-changes';
 
 /**
  * Upstream's capManagersManager (after Update operations only): while there are more than MAX_UPDATE_MANAGERS

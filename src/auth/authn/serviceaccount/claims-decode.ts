@@ -85,11 +85,3 @@ export function asObject(v: unknown, goType: string): Record<string, unknown> | 
   throw new ClaimDecodeError(`json: cannot unmarshal ${goKind(v)} into Go value of type ${goType}`);
 }
 
-/** The struct-typed claim `key` of `obj` (see asObject). */
-export function objectClaim(
-  obj: Record<string, unknown>,
-  key: string,
-  goType: string,
-): Record<string, unknown> | undefined {
-  return asObject(obj[key], goType);
-}
