@@ -84,4 +84,3 @@ export function asObject(v: unknown, goType: string): Record<string, unknown> | 
   if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   throw new ClaimDecodeError(`json: cannot unmarshal ${goKind(v)} into Go value of type ${goType}`);
 }
-
